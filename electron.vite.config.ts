@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+// main and preload keep node_modules external (native modules load at run time);
+// the renderer is a plain web bundle that the server also serves in browser mode.
+export default defineConfig({
+  main: {
+    build: { rollupOptions: { input: { index: resolve('src-main/index.ts') } } },
+  },
+  preload: {
+    // Sandboxed preloads must be CommonJS.
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src-main/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src-renderer'),
+    base: '/',
+    plugins: [react()],
+    build: { minify: true, rollupOptions: { input: { index: resolve('src-renderer/index.html') } } },
+  },
+});

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { ensureUiKey } from '../../services/ui-key';
+import { DEFAULT_API_PORT, DEFAULT_PUBLIC_PORT, startServer } from '../../server';
+import { APP_VERSION } from '../../version';
+import { envPort, parsePort, resolveDataDir } from '../options';
+
+interface ServeFlags {
+  dataDir?: string;
+  port?: number;
+  publicPort?: number;
+  host: string;
+  allowedHost: string[];
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the headless server: the API and UI on one port, public redirects on another')
+    .option('--data-dir <dir>', 'where the database and logs live (env QRDESK_DATA_DIR)')
+    .option('--port <n>', `API and UI port (env QRDESK_PORT, default ${DEFAULT_API_PORT})`, parsePort)
+    .option(
+      '--public-port <n>',
+      `public redirect port (env QRDESK_PUBLIC_PORT, default ${DEFAULT_PUBLIC_PORT})`,
+      parsePort,
+    )
+    .option('--host <host>', 'address both listeners bind to', '127.0.0.1')
+    .option(
+      '--allowed-host <name>',
+      'another Host name the API answers to, e.g. a LAN name (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action(async (flags: ServeFlags) => {
+      const dataDir = resolveDataDir(flags.dataDir);
+      const server = await startServer({
+        dataDir,
+        host: flags.host,
+        apiPort: flags.port ?? envPort('QRDESK_PORT') ?? DEFAULT_API_PORT,
+        publicPort: flags.publicPort ?? envPort('QRDESK_PUBLIC_PORT') ?? DEFAULT_PUBLIC_PORT,
+        allowedHosts: flags.allowedHost,
+        log: { stdout: true },
+      });
+      const { key, created } = ensureUiKey(dataDir, server.services.apiKeys);
+      // The banner is for the person at the terminal; it is not a log line and never goes to the log file.
+      process.stderr.write(
+        `qrdesk ${APP_VERSION}\n` +
+          `  API and UI  ${server.apiUrl}   (docs: ${server.apiUrl}/docs)\n` +
+          `  public      ${server.publicUrl}\n` +
+          `  data        ${dataDir}\n` +
+          `Open the UI${created ? ' (a new UI key was created)' : ''}: ${server.apiUrl}/#key=${key}\n`,
+      );
+
+      let stopping = false;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          process.stderr.write(`qrdesk: ${signal} again, exiting now\n`);
+          process.exit(1);
+        }
+        stopping = true;
+        process.stderr.write(`qrdesk: ${signal}, finishing requests and closing the database\n`);
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`qrdesk: error while stopping: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+}

@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../errors';
+import { PortInUseError } from '../server';
+import { DatabaseTooNewError } from '../store/database';
+import { APP_VERSION } from '../version';
+import { registerKeys } from './commands/keys';
+import { registerServe } from './commands/serve';
+
+/** Errors we expect a user to meet get one clear line; anything else is a bug and shows its stack. */
+function explain(err: unknown): { line: string; code: number } | null {
+  if (err instanceof PortInUseError) return { line: err.message, code: 1 };
+  if (err instanceof DatabaseTooNewError) return { line: `qrdesk: ${err.message}`, code: 1 };
+  if (err instanceof AppError) {
+    const details = err.details?.length ? ` (${err.details.map((d) => `${d.path}: ${d.message}`).join('; ')})` : '';
+    return { line: `qrdesk: ${err.message}${err.details?.length && err.details.length > 1 ? details : ''}`, code: 2 };
+  }
+  return null;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('qrdesk')
+    .description('qrdesk: QR codes and barcodes, designed offline, with a local REST API')
+    .version(APP_VERSION)
+    .showHelpAfterError();
+  registerServe(program);
+  registerKeys(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    const known = explain(err);
+    if (!known) throw err;
+    process.stderr.write(`${known.line}\n`);
+    process.exit(known.code);
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '../../../src-shared/errors';
+import { AppError } from '../../errors';
+import type { AppContext, AppMiddleware } from '../context';
+
+/** Maps statuses that Koa or its helpers raise on their own to our codes. */
+const CODE_FOR_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+function send(ctx: AppContext, status: number, code: ErrorCode, message: string, details?: AppError['details']) {
+  const body: ErrorEnvelope = { error: { code, message, ...(details?.length ? { details } : {}) } };
+  ctx.status = status;
+  ctx.body = body;
+}
+
+/**
+ * Turns every failure into the documented envelope. Unknown errors become a
+ * 500 whose message is generic: the stack goes to the log under the request
+ * id, never to the client.
+ */
+export function errorEnvelope(logger: Logger): AppMiddleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null) {
+        send(ctx, 404, 'NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (err) {
+      if (err instanceof AppError) {
+        if (err.headers) ctx.set(err.headers);
+        send(ctx, err.status, err.code, err.message, err.details);
+        return;
+      }
+      const status = (err as { status?: unknown }).status;
+      const expose = (err as { expose?: unknown }).expose === true;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        const code = CODE_FOR_STATUS[status] ?? 'VALIDATION_ERROR';
+        if (status === 405) {
+          const allow = (err as { headers?: Record<string, string> }).headers?.Allow;
+          if (allow) ctx.set('Allow', allow);
+        }
+        send(ctx, status, code, expose ? (err as Error).message : ERROR_CODES[code].description);
+        return;
+      }
+      logger.error({ err, requestId: ctx.state.requestId }, 'unhandled error');
+      send(
+        ctx,
+        500,
+        'INTERNAL_ERROR',
+        `Internal error; the server log has details under request id ${ctx.state.requestId}.`,
+      );
+    }
+  };
+}

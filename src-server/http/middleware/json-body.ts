@@ -1,0 +1,51 @@
+import getRawBody from 'raw-body';
+import typeis from 'type-is';
+import { AppError } from '../../errors';
+import type { AppContext } from '../context';
+
+/** Large enough for any JSON document the API takes; uploads get their own limit. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+const hasBody = (ctx: AppContext): boolean =>
+  ctx.req.headers['transfer-encoding'] !== undefined || Number(ctx.req.headers['content-length'] ?? 0) > 0;
+
+/**
+ * Reads a JSON request body, refusing anything else: 415 for another content
+ * type, 413 past the limit (checked against Content-Length before reading),
+ * 400 INVALID_BODY for text that is not JSON. Returns undefined for no body.
+ */
+export async function readJsonBody(ctx: AppContext, limit = JSON_BODY_LIMIT): Promise<unknown> {
+  if (!hasBody(ctx)) return undefined;
+  const length = ctx.req.headers['content-length'];
+  if (length !== undefined && Number(length) > limit) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`);
+  }
+  if (!typeis(ctx.req, ['application/json', '+json'])) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send the request body as JSON with "Content-Type: application/json".',
+    );
+  }
+  const charset = /;\s*charset="?([^";\s]+)/i.exec(ctx.get('content-type'))?.[1];
+  if (charset && charset.toLowerCase() !== 'utf-8') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'JSON bodies must be UTF-8.');
+  }
+  let text: string;
+  try {
+    text = await getRawBody(ctx.req, {
+      limit,
+      length: length === undefined ? undefined : Number(length),
+      encoding: 'utf8',
+    });
+  } catch (err) {
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.too.large')
+      throw new AppError('PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`);
+    throw new AppError('INVALID_BODY', 'The request body could not be read completely.');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError('INVALID_BODY', 'The request body is not valid JSON.');
+  }
+}

@@ -1,0 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import type { AppMiddleware } from '../context';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Tags every request with an id (the caller's, when it is safe to echo) and returns it as X-Request-Id. */
+export const requestId: AppMiddleware = async (ctx, next) => {
+  const offered = ctx.get('X-Request-Id');
+  ctx.state.requestId = SAFE_REQUEST_ID.test(offered) ? offered : randomUUID();
+  ctx.set('X-Request-Id', ctx.state.requestId);
+  await next();
+};

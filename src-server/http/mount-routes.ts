@@ -1,0 +1,53 @@
+import type Router from '@koa/router';
+import { AppError } from '../errors';
+import type { ApiKeyService } from '../services/api-keys';
+import { scopeAllows } from '../services/api-keys';
+import type { RateLimits } from '../services/rate-limits';
+import { validate } from '../validation';
+import type { AppContext, AppState } from './context';
+import { readJsonBody } from './middleware/json-body';
+import type { Route } from './route';
+
+export interface MountDeps {
+  apiKeys: ApiKeyService;
+  rateLimits: RateLimits;
+}
+
+/** Authenticates, rate-limits and meters one request; the headers go on the response whatever follows. */
+async function admit(ctx: AppContext, route: Route, deps: MountDeps) {
+  const key = deps.apiKeys.authenticate(ctx.get('Authorization') || undefined);
+  ctx.state.key = key;
+  const { headers } = await deps.rateLimits.take(key, key.dailyLimit === null ? 0 : deps.apiKeys.usedToday(key.id));
+  ctx.set(headers);
+  deps.apiKeys.recordUse(key.id);
+  if (route.auth !== 'any' && route.auth !== 'none' && !scopeAllows(key.scopes, route.auth)) {
+    throw new AppError(
+      'FORBIDDEN',
+      `This operation needs the "${route.auth}" scope; the key has ${key.scopes.join(', ')}.`,
+    );
+  }
+  return key;
+}
+
+/** Mounts each route on the router behind the one request pipeline: auth → limits → body → validation → handler. */
+export function mountRoutes(router: Router<AppState>, routes: readonly Route[], deps: MountDeps): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (ctx) => {
+      const key = route.auth === 'none' ? null : await admit(ctx, route, deps);
+      const rawBody = ctx.method === 'GET' || ctx.method === 'HEAD' ? undefined : await readJsonBody(ctx);
+      ctx.state.body = rawBody;
+      const params = route.params ? validate(route.params, ctx.params, 'path parameters') : undefined;
+      const query = route.query ? validate(route.query, ctx.query, 'query') : undefined;
+      if (!route.body && rawBody !== undefined) {
+        throw new AppError('VALIDATION_ERROR', 'This operation takes no request body.', [
+          { path: '(body)', message: 'Expected no body' },
+        ]);
+      }
+      const body = route.body ? validate(route.body, rawBody ?? {}, 'body') : undefined;
+      const result = await route.handler({ params, query, body, key, ctx });
+      if (result.headers) ctx.set(result.headers);
+      ctx.status = result.status ?? route.success.status;
+      ctx.body = result.body;
+    });
+  }
+}

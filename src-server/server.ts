@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type Koa from 'koa';
+import { createApiApp } from './http/api-app';
+import type { AppState } from './http/context';
+import { buildOpenApiDocument } from './http/openapi';
+import { createPublicApp } from './http/public-app';
+import type { Route } from './http/route';
+import { apiKeyRoutes } from './http/routes/api-keys';
+import { healthRoute } from './http/routes/health';
+import { createLogger, type LogOptions } from './logging/logger';
+import { defaultUiDir } from './paths';
+import { ApiKeyService } from './services/api-keys';
+import { RateLimits } from './services/rate-limits';
+import { Store } from './store/store';
+import { APP_VERSION } from './version';
+
+export const DEFAULT_API_PORT = 4780;
+export const DEFAULT_PUBLIC_PORT = 4781;
+export const SERVER_INFO_FILE = 'server.json';
+
+export interface ServerOptions {
+  dataDir: string;
+  host?: string;
+  apiPort?: number;
+  publicPort?: number;
+  /** Extra Host names the API listener answers to (e.g. a LAN name); the port is added when missing. */
+  allowedHosts?: string[];
+  uiDir?: string;
+  log?: LogOptions;
+  /** How long close() lets in-flight requests finish before cutting them off. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningServer {
+  apiUrl: string;
+  publicUrl: string;
+  dataDir: string;
+  store: Store;
+  services: { apiKeys: ApiKeyService };
+  close(): Promise<void>;
+}
+
+/** A listener could not bind because its port is taken. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly listener: 'API' | 'public',
+    readonly flag: string,
+    readonly envVar: string,
+  ) {
+    super(`qrdesk: port ${port} (${listener} listener) is already in use; choose another with ${flag} N or ${envVar}.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+function listen(app: Koa<AppState>, host: string, port: number, portError: () => PortInUseError): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer(app.callback());
+    server.keepAliveTimeout = 5_000;
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 60_000;
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? portError() : err));
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function urlOf(server: http.Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/** Stops accepting, lets in-flight requests finish (up to the grace period), then cuts the rest. */
+function stop(server: http.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function allowLists(host: string, port: number, extra: readonly string[]) {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  if (host !== '0.0.0.0' && host !== '::') names.add(host.includes(':') ? `[${host}]` : host);
+  const hosts = new Set<string>();
+  for (const name of names) hosts.add(`${name}:${port}`.toLowerCase());
+  for (const name of extra) hosts.add((/:\d+$/.test(name) ? name : `${name}:${port}`).toLowerCase());
+  const origins = new Set([...hosts].map((h) => `http://${h}`));
+  return { hosts, origins };
+}
+
+function writeServerInfo(dataDir: string, info: Record<string, unknown>): void {
+  const file = path.join(dataDir, SERVER_INFO_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * Starts qrdesk's two listeners over the database in `dataDir`. Port 0 picks
+ * free ports (tests). Throws PortInUseError or DatabaseTooNewError with a
+ * message fit to show a user as it is.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const store = Store.open(dataDir);
+  const { logger, close: closeLog } = await createLogger(dataDir, options.log).catch((err: unknown) => {
+    store.close();
+    throw err;
+  });
+  const apiKeys = new ApiKeyService(store);
+  const rateLimits = new RateLimits();
+  const routes: Route[] = [healthRoute, ...apiKeyRoutes(apiKeys)];
+
+  let allowed = allowLists(host, 0, []);
+  let openApi: unknown;
+  const apiApp = createApiApp({
+    logger,
+    routes,
+    apiKeys,
+    rateLimits,
+    uiDir: options.uiDir ?? defaultUiDir(),
+    allowed: () => allowed,
+    openApiDocument: () => openApi,
+  });
+  const publicApp = createPublicApp({ logger, apiKeys, rateLimits });
+
+  const servers: http.Server[] = [];
+  const graceMs = options.shutdownGraceMs ?? 10_000;
+  const shutdown = async () => {
+    await Promise.all(servers.map((s) => stop(s, graceMs)));
+    store.close();
+    await closeLog();
+  };
+  try {
+    const apiPort = options.apiPort ?? DEFAULT_API_PORT;
+    const publicPort = options.publicPort ?? DEFAULT_PUBLIC_PORT;
+    servers.push(
+      await listen(apiApp, host, apiPort, () => new PortInUseError(apiPort, 'API', '--port', 'QRDESK_PORT')),
+    );
+    servers.push(
+      await listen(
+        publicApp,
+        host,
+        publicPort,
+        () => new PortInUseError(publicPort, 'public', '--public-port', 'QRDESK_PUBLIC_PORT'),
+      ),
+    );
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+
+  const [apiServer, publicServer] = servers as [http.Server, http.Server];
+  const apiUrl = urlOf(apiServer, host);
+  const publicUrl = urlOf(publicServer, host);
+  allowed = allowLists(host, (apiServer.address() as AddressInfo).port, options.allowedHosts ?? []);
+  openApi = buildOpenApiDocument(routes, apiUrl);
+  writeServerInfo(dataDir, {
+    apiUrl,
+    publicUrl,
+    pid: process.pid,
+    version: APP_VERSION,
+    startedAt: new Date().toISOString(),
+  });
+  logger.info({ apiUrl, publicUrl, dataDir, version: APP_VERSION }, 'server started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    apiUrl,
+    publicUrl,
+    dataDir,
+    store,
+    services: { apiKeys },
+    close() {
+      closing ??= (async () => {
+        logger.info('server stopping');
+        const infoFile = path.join(dataDir, SERVER_INFO_FILE);
+        try {
+          const info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as { pid?: number; apiUrl?: string };
+          if (info.pid === process.pid && info.apiUrl === apiUrl) fs.rmSync(infoFile);
+        } catch {
+          // already gone or unreadable: nothing to clean up
+        }
+        await shutdown();
+      })();
+      return closing;
+    },
+  };
+}
