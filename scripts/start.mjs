@@ -4,18 +4,23 @@
 import { execSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import path from 'node:path';
 
 execSync('node scripts/build-server.mjs && npx electron-vite build', { stdio: 'inherit' });
 
-let electronPath;
-try {
-  // The electron package exports the binary's path, and throws if the binary was never downloaded.
-  electronPath = createRequire(import.meta.url)('electron');
-} catch {
-  electronPath = undefined;
+// Find the binary without require('electron'): that would try to download it
+// again here and print a long stack trace when the download host is unreachable.
+function findElectron() {
+  const pkgDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  const pathFile = path.join(pkgDir, 'path.txt');
+  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : 'electron';
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(pkgDir, 'dist');
+  const full = path.join(dist, relative);
+  return fs.existsSync(full) ? full : undefined;
 }
+const electronPath = findElectron();
 const passArgs = process.argv.slice(2);
-if (typeof electronPath === 'string' && fs.existsSync(electronPath)) {
+if (electronPath) {
   const child = spawn(electronPath, ['.', ...passArgs], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {

@@ -123,16 +123,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rateLimits = new RateLimits();
   const routes: Route[] = [healthRoute, ...apiKeyRoutes(apiKeys)];
 
-  let allowed = allowLists(host, 0, []);
-  let openApi: unknown;
+  // Both depend on the bound port, so they are filled in once the listeners are up.
+  const late = { allowed: allowLists(host, 0, []), openApi: undefined as unknown };
   const apiApp = createApiApp({
     logger,
     routes,
     apiKeys,
     rateLimits,
     uiDir: options.uiDir ?? defaultUiDir(),
-    allowed: () => allowed,
-    openApiDocument: () => openApi,
+    allowed: () => late.allowed,
+    openApiDocument: () => late.openApi,
   });
   const publicApp = createPublicApp({ logger, apiKeys, rateLimits });
 
@@ -165,8 +165,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const [apiServer, publicServer] = servers as [http.Server, http.Server];
   const apiUrl = urlOf(apiServer, host);
   const publicUrl = urlOf(publicServer, host);
-  allowed = allowLists(host, (apiServer.address() as AddressInfo).port, options.allowedHosts ?? []);
-  openApi = buildOpenApiDocument(routes, apiUrl);
+  late.allowed = allowLists(host, (apiServer.address() as AddressInfo).port, options.allowedHosts ?? []);
+  late.openApi = buildOpenApiDocument(routes, apiUrl);
   writeServerInfo(dataDir, {
     apiUrl,
     publicUrl,

@@ -9,10 +9,13 @@ import { AppError } from './errors';
 export function validate<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    path: issue.path.length ? issue.path.map(String).join('.') : (where ?? '(root)'),
-    message: issue.message,
-  }));
+  const pathOf = (parts: readonly PropertyKey[]) => (parts.length ? parts.map(String).join('.') : (where ?? '(root)'));
+  const details = result.error.issues.flatMap((issue) =>
+    // Zod reports unknown fields once, at their parent; name each field instead.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: `Unknown field "${key}"` }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
   const first = details[0]!;
   const summary = details.length === 1 ? `${first.path}: ${first.message}` : `${details.length} fields are invalid`;
   throw new AppError('VALIDATION_ERROR', `Invalid ${where ?? 'input'}: ${summary}`, details);

@@ -5,10 +5,11 @@ import { DatabaseTooNewError } from '../store/database';
 import { APP_VERSION } from '../version';
 import { registerKeys } from './commands/keys';
 import { registerServe } from './commands/serve';
+import { CliError } from './options';
 
 /** Errors we expect a user to meet get one clear line; anything else is a bug and shows its stack. */
 function explain(err: unknown): { line: string; code: number } | null {
-  if (err instanceof PortInUseError) return { line: err.message, code: 1 };
+  if (err instanceof PortInUseError || err instanceof CliError) return { line: err.message, code: 1 };
   if (err instanceof DatabaseTooNewError) return { line: `qrdesk: ${err.message}`, code: 1 };
   if (err instanceof AppError) {
     const details = err.details?.length ? ` (${err.details.map((d) => `${d.path}: ${d.message}`).join('; ')})` : '';
@@ -28,7 +29,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode);
+    if (err instanceof CommanderError) {
+      // Commander prints and exits on its own parse errors, so one that reaches here was thrown by our
+      // code after parsing (e.g. envPort on a bad QRDESK_PORT) and has not been shown yet.
+      process.stderr.write(`qrdesk: ${err.message}\n`);
+      process.exit(err.exitCode);
+    }
     const known = explain(err);
     if (!known) throw err;
     process.stderr.write(`${known.line}\n`);

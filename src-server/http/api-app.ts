@@ -40,6 +40,8 @@ export function createApiApp(options: ApiAppOptions): Koa<AppState> {
     .use(securityHeaders)
     .use(hostOriginGuard(options.allowed))
     .use(router.routes())
-    .use(router.allowedMethods({ throw: true }));
+    // Not `throw: true`: thrown errors lose the Allow header a 405 must carry; errorEnvelope
+    // turns the router's bare 405/501 into the envelope.
+    .use(router.allowedMethods());
   return app;
 }

@@ -43,7 +43,7 @@ export function mountRoutes(router: Router<AppState>, routes: readonly Route[], 
           { path: '(body)', message: 'Expected no body' },
         ]);
       }
-      const body = route.body ? validate(route.body, rawBody ?? {}, 'body') : undefined;
+      const body = route.body ? validate(route.body, rawBody === undefined ? {} : rawBody, 'body') : undefined;
       const result = await route.handler({ params, query, body, key, ctx });
       if (result.headers) ctx.set(result.headers);
       ctx.status = result.status ?? route.success.status;

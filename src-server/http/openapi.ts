@@ -52,19 +52,21 @@ const rateHeaders = {
   'X-Daily-Remaining': headerRef('X-Daily-Remaining'),
 };
 
-function errorResponses() {
+function errorResponses(used: ReadonlySet<ErrorResponseName>) {
   return Object.fromEntries(
-    (Object.entries(ERROR_RESPONSES) as [ErrorResponseName, { codes: readonly ErrorCode[] }][]).map(([name, r]) => [
-      name,
-      {
-        description: r.codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join(' '),
-        headers: {
-          'X-Request-Id': headerRef('X-Request-Id'),
-          ...(name === 'RateLimited' ? { ...rateHeaders, 'Retry-After': headerRef('Retry-After') } : {}),
+    (Object.entries(ERROR_RESPONSES) as [ErrorResponseName, { codes: readonly ErrorCode[] }][])
+      .filter(([name]) => used.has(name))
+      .map(([name, r]) => [
+        name,
+        {
+          description: r.codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join(' '),
+          headers: {
+            'X-Request-Id': headerRef('X-Request-Id'),
+            ...(name === 'RateLimited' ? { ...rateHeaders, 'Retry-After': headerRef('Retry-After') } : {}),
+          },
+          content: { 'application/json': { schema: ErrorEnvelopeSchema } },
         },
-        content: { 'application/json': { schema: ErrorEnvelopeSchema } },
-      },
-    ]),
+      ]),
   );
 }
 
@@ -76,7 +78,8 @@ export function errorCodesFor(route: Route): ErrorCode[] {
     codes.add('FORBIDDEN');
     codes.add('RATE_LIMITED');
   }
-  if (route.path.startsWith('/api/')) codes.add('FORBIDDEN');
+  // The Host/Origin guard stands in front of every route on the API listener.
+  codes.add('FORBIDDEN');
   if (route.params || route.query || route.body) codes.add('VALIDATION_ERROR');
   if (route.method !== 'get') {
     codes.add('INVALID_BODY');
@@ -87,7 +90,7 @@ export function errorCodesFor(route: Route): ErrorCode[] {
   return [...codes];
 }
 
-function operationFor(route: Route): ZodOpenApiOperationObject {
+function operationFor(route: Route, used: Set<ErrorResponseName>): ZodOpenApiOperationObject {
   const responses: ZodOpenApiResponsesObject = {
     [String(route.success.status) as '200']: {
       description: route.success.description,
@@ -97,6 +100,7 @@ function operationFor(route: Route): ZodOpenApiOperationObject {
   };
   for (const code of errorCodesFor(route)) {
     const name = RESPONSE_FOR_CODE.get(code)!;
+    used.add(name);
     responses[ERROR_RESPONSES[name].status as '400'] = { $ref: `#/components/responses/${name}` };
   }
   const scopeNote =
@@ -122,9 +126,10 @@ const TAGS = [
 /** Builds the OpenAPI 3.1 document from the same route specs that validate requests. */
 export function buildOpenApiDocument(routes: readonly Route[], serverUrl: string) {
   const paths: ZodOpenApiPathsObject = {};
+  const used = new Set<ErrorResponseName>(['Forbidden']);
   for (const route of routes) {
     const path = toOpenApiPath(route.path);
-    paths[path] = { ...paths[path], [route.method]: operationFor(route) };
+    paths[path] = { ...paths[path], [route.method]: operationFor(route, used) };
   }
   const plain = (summary: string, operationId: string, mediaType: string, description: string) => ({
     get: {
@@ -183,7 +188,7 @@ export function buildOpenApiDocument(routes: readonly Route[], serverUrl: string
         },
       },
       headers: HEADERS,
-      responses: errorResponses(),
+      responses: errorResponses(used),
     },
   });
 }

@@ -24,6 +24,8 @@ export function createPublicApp(options: MountDeps & { logger: Logger }): Koa<Ap
     .use(errorEnvelope(options.logger))
     .use(securityHeaders)
     .use(router.routes())
-    .use(router.allowedMethods({ throw: true }));
+    // Not `throw: true`: thrown errors lose the Allow header a 405 must carry; errorEnvelope
+    // turns the router's bare 405/501 into the envelope.
+    .use(router.allowedMethods());
   return app;
 }

@@ -47,7 +47,10 @@ const trimmedName = z
   .trim()
   .min(1, 'Name is required')
   .max(100, 'Name is at most 100 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Name must not contain control characters');
+  .refine(
+    (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+    'Name must not contain control characters',
+  );
 
 export const CreateApiKeyInput = z
   .object({

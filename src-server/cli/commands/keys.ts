@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { CreateApiKeyInput, SCOPES, type ApiKey } from '../../../src-shared/schemas/api-keys';
+import { Timestamp } from '../../../src-shared/schemas/common';
+import { AppError } from '../../errors';
 import { ApiKeyService } from '../../services/api-keys';
 import { Store } from '../../store/store';
 import { validate } from '../../validation';
-import { parsePositiveInt, resolveDataDir } from '../options';
+import { ensureDataDir, parsePositiveInt } from '../options';
 
 function withKeys<T>(dataDir: string | undefined, fn: (keys: ApiKeyService) => T): T {
-  const store = Store.open(resolveDataDir(dataDir));
+  const store = Store.open(ensureDataDir(dataDir));
   try {
     return fn(new ApiKeyService(store));
   } finally {
@@ -58,6 +60,13 @@ export function registerKeys(program: Command): void {
         json?: boolean;
         dataDir?: string;
       }) => {
+        // Checked here first so that a malformed date gets one message about the flag, not also "must be in the future".
+        if (flags.expires !== undefined && !Timestamp.safeParse(flags.expires).success) {
+          throw new AppError(
+            'VALIDATION_ERROR',
+            `Invalid options: --expires must be an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z (got ${JSON.stringify(flags.expires)})`,
+          );
+        }
         const input = validate(
           CreateApiKeyInput,
           {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ensureUiKey } from '../../services/ui-key';
 import { DEFAULT_API_PORT, DEFAULT_PUBLIC_PORT, startServer } from '../../server';
 import { APP_VERSION } from '../../version';
-import { envPort, parsePort, resolveDataDir } from '../options';
+import { ensureDataDir, envPort, parsePort } from '../options';
 
 interface ServeFlags {
   dataDir?: string;
@@ -31,7 +31,7 @@ export function registerServe(program: Command): void {
       [] as string[],
     )
     .action(async (flags: ServeFlags) => {
-      const dataDir = resolveDataDir(flags.dataDir);
+      const dataDir = ensureDataDir(flags.dataDir);
       const server = await startServer({
         dataDir,
         host: flags.host,

@@ -31,8 +31,18 @@ export function errorEnvelope(logger: Logger): AppMiddleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body == null) {
+      if (ctx.body == null && ctx.status === 404) {
         send(ctx, 404, 'NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      } else if (ctx.body == null && (ctx.status === 405 || ctx.status === 501)) {
+        // The router's allowedMethods(): the path exists, not with this method (501 when no route
+        // anywhere uses the method). Both are the caller's mistake; Allow lists what would work.
+        const allow = ctx.response.get('Allow');
+        send(
+          ctx,
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${ctx.method} is not allowed on ${ctx.path}${allow ? `; allowed: ${allow}` : ''}.`,
+        );
       }
     } catch (err) {
       if (err instanceof AppError) {
