@@ -29,15 +29,9 @@ export function scopeAllows(granted: readonly Scope[], needed: Scope): boolean {
 
 const hashKey = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
 
-export interface AuthenticatedKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: Scope[];
+/** The key behind a request, as the API describes it plus who it was made for. */
+export interface AuthenticatedKey extends ApiKey {
   kind: 'user' | 'ui';
-  rateLimitPerMinute: number;
-  dailyLimit: number | null;
-  expiresAt: number | null;
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {
@@ -132,28 +126,12 @@ export class ApiKeyService {
     if (row.expires_at !== null && row.expires_at <= this.now()) {
       throw new AppError('API_KEY_EXPIRED', `The API key expired at ${toIso(row.expires_at)}.`);
     }
-    return {
-      id: row.id,
-      name: row.name,
-      prefix: row.prefix,
-      scopes: row.scopes.split(',') as Scope[],
-      kind: row.kind,
-      rateLimitPerMinute: row.rate_limit_per_minute,
-      dailyLimit: row.daily_limit,
-      expiresAt: row.expires_at,
-    };
+    return { ...toApiKey(row), kind: row.kind };
   }
 
   describe(key: AuthenticatedKey): AuthVerify {
-    return {
-      id: key.id,
-      name: key.name,
-      prefix: key.prefix,
-      scopes: key.scopes,
-      expiresAt: toIso(key.expiresAt),
-      rateLimitPerMinute: key.rateLimitPerMinute,
-      dailyLimit: key.dailyLimit,
-    };
+    const { id, name, prefix, scopes, expiresAt, rateLimitPerMinute, dailyLimit } = key;
+    return { id, name, prefix, scopes, expiresAt, rateLimitPerMinute, dailyLimit };
   }
 
   /** Revokes every UI key still active, before a replacement is issued. */
