@@ -112,7 +112,8 @@ export class ApiKeyService {
     if (!header) {
       throw new AppError('UNAUTHORIZED', 'Missing Authorization header. Send "Authorization: Bearer qrd_…".');
     }
-    const match = /^Bearer +(\S+)$/.exec(header.trim());
+    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer qrd_…` is the same credential.
+    const match = /^Bearer +(\S+)$/i.exec(header.trim());
     const token = match?.[1];
     if (!token || !KEY_PATTERN.test(token)) {
       throw new AppError('UNAUTHORIZED', 'Malformed Authorization header. Send "Authorization: Bearer qrd_…".');

@@ -23,12 +23,30 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
 /**
- * Reads the schema version without writing anything: a read-only handle does
- * not switch the journal mode or touch the header, so a database we must refuse
- * stays byte-identical.
+ * Reads the schema version without writing anything, so a database we must
+ * refuse stays byte-identical and gains no files beside it. With no WAL or
+ * journal next to it the main file holds the whole database, and user_version
+ * is read from its header (a big-endian int at offset 60): even a read-only
+ * SQLite handle on a WAL-mode database creates -wal and -shm files that it
+ * cannot remove. Otherwise a read-only handle reads it, WAL included.
  */
 function readSchemaVersion(file: string): number {
+  if (!fs.existsSync(`${file}-wal`) && !fs.existsSync(`${file}-journal`)) {
+    const header = Buffer.alloc(100);
+    const fd = fs.openSync(file, 'r');
+    let read: number;
+    try {
+      read = fs.readSync(fd, header, 0, header.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (read === 0) return 0; // an empty file is an empty database
+    if (read === header.length && header.toString('latin1', 0, 16) === SQLITE_MAGIC) return header.readInt32BE(60);
+    // Anything else: let SQLite say what is wrong with it.
+  }
   const probe = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return probe.pragma('user_version', { simple: true }) as number;

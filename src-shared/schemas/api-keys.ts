@@ -50,7 +50,9 @@ const trimmedName = z
   .refine(
     (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
     'Name must not contain control characters',
-  );
+  )
+  // A lone UTF-16 surrogate cannot be stored as UTF-8; refuse it rather than store U+FFFD.
+  .refine((s) => !/[\uD800-\uDFFF]/u.test(s), 'Name must be valid Unicode text');
 
 export const CreateApiKeyInput = z
   .object({

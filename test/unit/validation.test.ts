@@ -49,6 +49,11 @@ describe('validate()', () => {
       ['name'],
     );
     assert.deepEqual(
+      fails({ name: 'lone \ud800 surrogate' }).map((d) => d.path),
+      ['name'],
+    );
+    assert.equal(validate(CreateApiKeyInput, { name: 'café 😀 東京' }, 'body').name, 'café 😀 東京');
+    assert.deepEqual(
       fails({ name: 'a', expiresAt: '2000-01-01T00:00:00Z' }).map((d) => d.path),
       ['expiresAt'],
     );

@@ -30,12 +30,11 @@ export async function readJsonBody(ctx: AppContext, limit = JSON_BODY_LIMIT): Pr
   if (charset && charset.toLowerCase() !== 'utf-8') {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'JSON bodies must be UTF-8.');
   }
-  let text: string;
+  let raw: Buffer;
   try {
-    text = await getRawBody(ctx.req, {
+    raw = await getRawBody(ctx.req, {
       limit,
       length: length === undefined ? undefined : Number(length),
-      encoding: 'utf8',
     });
   } catch (err) {
     const type = (err as { type?: string }).type;
@@ -43,6 +42,15 @@ export async function readJsonBody(ctx: AppContext, limit = JSON_BODY_LIMIT): Pr
       throw new AppError('PAYLOAD_TOO_LARGE', `The request body is over ${limit} bytes.`);
     throw new AppError('INVALID_BODY', 'The request body could not be read completely.');
   }
+  let text: string;
+  try {
+    // fatal: bytes that are not UTF-8 are refused, not silently turned into U+FFFD and stored.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new AppError('INVALID_BODY', 'The request body is not valid UTF-8.');
+  }
+  // A chunked request may still turn out to carry nothing: treat it as no body.
+  if (text.length === 0) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
