@@ -9,6 +9,10 @@ if (problem) {
   process.stderr.write(problem + '\n');
   process.exit(1);
 }
+// Node 22 can cache compiled code on disk: later starts skip most of the
+// parse/compile work for our bundle and its dependencies.
+var nodeModule = require('module');
+if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
 var cli = path.join(__dirname, '..', 'dist-server', 'cli.js');
 if (!fs.existsSync(cli)) {
   process.stderr.write('qrdesk: the CLI is not built; run "npm run build:server" (npm install does it too).\n');

@@ -5,6 +5,7 @@ import { AppError } from '../../errors';
 import { ApiKeyService } from '../../services/api-keys';
 import { Store } from '../../store/store';
 import { validate } from '../../validation';
+import { textTable } from '../text-table';
 import { ensureDataDir, parsePositiveInt } from '../options';
 
 function withKeys<T>(dataDir: string | undefined, fn: (keys: ApiKeyService) => T): T {
@@ -18,18 +19,6 @@ function withKeys<T>(dataDir: string | undefined, fn: (keys: ApiKeyService) => T
 
 const status = (k: ApiKey): string =>
   k.revokedAt ? 'revoked' : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? 'expired' : 'active';
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 export function registerKeys(program: Command): void {
   const keys = program
@@ -123,7 +112,7 @@ export function registerKeys(program: Command): void {
       for (const k of all) {
         rows.push([k.id, k.name, `${k.prefix}…`, k.scopes.join(','), status(k), k.createdAt, k.lastUsedAt ?? '-']);
       }
-      process.stdout.write(`${table(rows)}\n`);
+      process.stdout.write(`${textTable(rows)}\n`);
     });
 
   keys

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ensureUiKey } from '../../services/ui-key';
-import { DEFAULT_API_PORT, DEFAULT_PUBLIC_PORT, startServer } from '../../server';
+import { DEFAULT_API_PORT, DEFAULT_PUBLIC_PORT, startServer, type RunningServer } from '../../server';
 import { APP_VERSION } from '../../version';
 import { ensureDataDir, envPort, parsePort } from '../options';
 
@@ -32,14 +32,45 @@ export function registerServe(program: Command): void {
     )
     .action(async (flags: ServeFlags) => {
       const dataDir = ensureDataDir(flags.dataDir);
-      const server = await startServer({
+      const apiPort = flags.port ?? envPort('QRDESK_PORT') ?? DEFAULT_API_PORT;
+      const publicPort = flags.publicPort ?? envPort('QRDESK_PUBLIC_PORT') ?? DEFAULT_PUBLIC_PORT;
+
+      // The handlers go in before the server starts: a signal that arrives while it starts (or just after
+      // the banner) must still close the database and remove server.json, not kill the process outright.
+      const started: { server?: RunningServer } = {};
+      let stopping = false;
+      const stop = (running: RunningServer) =>
+        running.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`qrdesk: error while stopping: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          process.stderr.write(`qrdesk: ${signal} again, exiting now\n`);
+          process.exit(1);
+        }
+        stopping = true;
+        process.stderr.write(`qrdesk: ${signal}, finishing requests and closing the database\n`);
+        if (started.server) void stop(started.server); // else startup finishes first, then stops below
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+
+      const server = (started.server = await startServer({
         dataDir,
         host: flags.host,
-        apiPort: flags.port ?? envPort('QRDESK_PORT') ?? DEFAULT_API_PORT,
-        publicPort: flags.publicPort ?? envPort('QRDESK_PUBLIC_PORT') ?? DEFAULT_PUBLIC_PORT,
+        apiPort,
+        publicPort,
         allowedHosts: flags.allowedHost,
         log: { stdout: true },
-      });
+      }));
+      if (stopping) {
+        await stop(server);
+        return;
+      }
       const { key, created } = ensureUiKey(dataDir, server.services.apiKeys);
       // The banner is for the person at the terminal; it is not a log line and never goes to the log file.
       process.stderr.write(
@@ -49,24 +80,5 @@ export function registerServe(program: Command): void {
           `  data        ${dataDir}\n` +
           `Open the UI${created ? ' (a new UI key was created)' : ''}: ${server.apiUrl}/#key=${key}\n`,
       );
-
-      let stopping = false;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) {
-          process.stderr.write(`qrdesk: ${signal} again, exiting now\n`);
-          process.exit(1);
-        }
-        stopping = true;
-        process.stderr.write(`qrdesk: ${signal}, finishing requests and closing the database\n`);
-        server.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            process.stderr.write(`qrdesk: error while stopping: ${String(err)}\n`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
     });
 }
