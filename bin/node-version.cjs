@@ -1,6 +1,6 @@
 'use strict';
-// Plain CommonJS with no modern syntax, so that even an old Node can run it
-// and say what is wrong instead of crashing inside a native module.
+// Plain CommonJS in ES5 syntax, so that even a very old Node can run it and
+// say what is wrong instead of crashing inside a native module.
 
 var REQUIRED = [22, 12, 0];
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Koa from 'koa';
 import { createApiApp } from './http/api-app';
+import type { Lifecycle } from './http/base-app';
 import type { AppState } from './http/context';
 import { buildOpenApiDocument } from './http/openapi';
 import { createPublicApp } from './http/public-app';
@@ -40,6 +41,8 @@ export interface RunningServer {
   dataDir: string;
   store: Store;
   services: { apiKeys: ApiKeyService };
+  /** The API routes, as mounted and documented. */
+  routes: readonly Route[];
   close(): Promise<void>;
 }
 
@@ -106,7 +109,7 @@ function writeServerInfo(dataDir: string, info: Record<string, unknown>): void {
 
 /**
  * Starts qrdesk's two listeners over the database in `dataDir`. Port 0 picks
- * free ports (tests). Throws PortInUseError or DatabaseTooNewError with a
+ * free ports (tests). Throws PortInUseError or DatabaseOpenError with a
  * message fit to show a user as it is.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -120,9 +123,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   });
   const apiKeys = new ApiKeyService(store);
-  const rateLimits = new RateLimits();
+  const rateLimits = new RateLimits(apiKeys.usage);
+  apiKeys.usage.startAutoFlush();
   const routes: Route[] = [healthRoute, ...apiKeyRoutes(apiKeys)];
 
+  const lifecycle: Lifecycle = { stopping: false };
   // Both depend on the bound port, so they are filled in once the listeners are up.
   const late = { allowed: allowLists(host, 0, []), openApi: undefined as unknown };
   const apiApp = createApiApp({
@@ -133,13 +138,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     uiDir: options.uiDir ?? defaultUiDir(),
     allowed: () => late.allowed,
     openApiDocument: () => late.openApi,
+    lifecycle,
   });
-  const publicApp = createPublicApp({ logger, apiKeys, rateLimits });
+  const publicApp = createPublicApp({ logger, lifecycle });
 
   const servers: http.Server[] = [];
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const shutdown = async () => {
+    lifecycle.stopping = true;
     await Promise.all(servers.map((s) => stop(s, graceMs)));
+    apiKeys.usage.stop();
     store.close();
     await closeLog();
   };
@@ -183,6 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dataDir,
     store,
     services: { apiKeys },
+    routes,
     close() {
       closing ??= (async () => {
         logger.info('server stopping');

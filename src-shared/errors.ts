@@ -11,10 +11,6 @@ export const ERROR_CODES = {
     status: 403,
     description: 'The key lacks the scope this operation needs, or the request came from a foreign origin.',
   },
-  MISDIRECTED_REQUEST: {
-    status: 421,
-    description: 'The Host header is not one this server answers to (DNS-rebinding guard).',
-  },
   VALIDATION_ERROR: { status: 400, description: 'A parameter or body field is invalid; `details` names each one.' },
   INVALID_BODY: { status: 400, description: 'The request body is not valid JSON.' },
   INVALID_CURSOR: { status: 400, description: 'The pagination cursor is malformed.' },
@@ -37,6 +33,10 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+/** The codes sent with an HTTP status, most general first. */
+export const codesForStatus = (status: number): ErrorCode[] =>
+  ERROR_CODE_LIST.filter((code) => ERROR_CODES[code].status === status);
 
 export interface ErrorDetail {
   path: string;

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors';
 import { PortInUseError } from '../server';
-import { DatabaseTooNewError } from '../store/database';
+import { DatabaseOpenError } from '../store/database';
 import { APP_VERSION } from '../version';
 import { registerKeys } from './commands/keys';
 import { registerServe } from './commands/serve';
@@ -10,7 +10,7 @@ import { CliError } from './options';
 /** Errors we expect a user to meet get one clear line; anything else is a bug and shows its stack. */
 function explain(err: unknown): { line: string; code: number } | null {
   if (err instanceof PortInUseError || err instanceof CliError) return { line: err.message, code: 1 };
-  if (err instanceof DatabaseTooNewError) return { line: `qrdesk: ${err.message}`, code: 1 };
+  if (err instanceof DatabaseOpenError) return { line: `qrdesk: ${err.message}`, code: 1 };
   if (err instanceof AppError) {
     const details = err.details?.length ? ` (${err.details.map((d) => `${d.path}: ${d.message}`).join('; ')})` : '';
     return { line: `qrdesk: ${err.message}${err.details?.length && err.details.length > 1 ? details : ''}`, code: 2 };

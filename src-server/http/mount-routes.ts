@@ -17,9 +17,7 @@ export interface MountDeps {
 async function admit(ctx: AppContext, route: Route, deps: MountDeps) {
   const key = deps.apiKeys.authenticate(ctx.get('Authorization') || undefined);
   ctx.state.key = key;
-  const { headers } = await deps.rateLimits.take(key, key.dailyLimit === null ? 0 : deps.apiKeys.usedToday(key.id));
-  ctx.set(headers);
-  deps.apiKeys.recordUse(key.id);
+  ctx.set(await deps.rateLimits.admit(key));
   if (route.auth !== 'any' && route.auth !== 'none' && !scopeAllows(key.scopes, route.auth)) {
     throw new AppError(
       'FORBIDDEN',
@@ -30,12 +28,13 @@ async function admit(ctx: AppContext, route: Route, deps: MountDeps) {
 }
 
 /** Mounts each route on the router behind the one request pipeline: auth → limits → body → validation → handler. */
-export function mountRoutes(router: Router<AppState>, routes: readonly Route[], deps: MountDeps): void {
+export function mountRoutes(router: Router<AppState>, routes: readonly Route[], deps?: MountDeps): void {
   for (const route of routes) {
+    if (route.auth !== 'none' && !deps)
+      throw new Error(`${route.operationId} needs a key, but this listener has no key service`);
     router[route.method](route.path, async (ctx) => {
-      const key = route.auth === 'none' ? null : await admit(ctx, route, deps);
+      const key = route.auth === 'none' ? null : await admit(ctx, route, deps!);
       const rawBody = ctx.method === 'GET' || ctx.method === 'HEAD' ? undefined : await readJsonBody(ctx);
-      ctx.state.body = rawBody;
       const params = route.params ? validate(route.params, ctx.params, 'path parameters') : undefined;
       const query = route.query ? validate(route.query, ctx.query, 'query') : undefined;
       if (!route.body && rawBody !== undefined) {

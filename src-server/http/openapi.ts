@@ -5,31 +5,25 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { ERROR_CODES, type ErrorCode } from '../../src-shared/errors';
+import { codesForStatus, ERROR_CODES, type ErrorCode } from '../../src-shared/errors';
 import { ErrorEnvelopeSchema } from '../../src-shared/schemas/common';
 import { APP_VERSION } from '../version';
 import { toOpenApiPath, type Route } from './route';
 
-/** Which reusable error response carries each error code. */
-const ERROR_RESPONSES = {
-  BadRequest: { status: '400', codes: ['VALIDATION_ERROR', 'INVALID_BODY', 'INVALID_CURSOR'] },
-  Unauthorized: { status: '401', codes: ['UNAUTHORIZED', 'INVALID_API_KEY', 'API_KEY_REVOKED', 'API_KEY_EXPIRED'] },
-  Forbidden: { status: '403', codes: ['FORBIDDEN'] },
-  NotFound: { status: '404', codes: ['NOT_FOUND'] },
-  MethodNotAllowed: { status: '405', codes: ['METHOD_NOT_ALLOWED'] },
-  Conflict: { status: '409', codes: ['CONFLICT', 'IDEMPOTENCY_CONFLICT'] },
-  PayloadTooLarge: { status: '413', codes: ['PAYLOAD_TOO_LARGE'] },
-  UnsupportedMediaType: { status: '415', codes: ['UNSUPPORTED_MEDIA_TYPE'] },
-  RateLimited: { status: '429', codes: ['RATE_LIMITED'] },
-  InternalError: { status: '500', codes: ['INTERNAL_ERROR'] },
-} as const satisfies Record<string, { status: string; codes: readonly ErrorCode[] }>;
-type ErrorResponseName = keyof typeof ERROR_RESPONSES;
-
-const RESPONSE_FOR_CODE = new Map<ErrorCode, ErrorResponseName>(
-  (Object.entries(ERROR_RESPONSES) as [ErrorResponseName, { codes: readonly ErrorCode[] }][]).flatMap(([name, r]) =>
-    r.codes.map((code) => [code, name] as const),
-  ),
-);
+/** Names of the reusable error responses, one per status; each lists the codes sent with it. */
+const RESPONSE_NAMES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'RateLimited',
+  500: 'InternalError',
+};
+const responseName = (status: number): string => RESPONSE_NAMES[status] ?? `Error${status}`;
 
 const int = (description: string) => ({ description, schema: { type: 'integer' as const } });
 
@@ -52,17 +46,19 @@ const rateHeaders = {
   'X-Daily-Remaining': headerRef('X-Daily-Remaining'),
 };
 
-function errorResponses(used: ReadonlySet<ErrorResponseName>) {
+function errorResponses(usedStatuses: ReadonlySet<number>) {
   return Object.fromEntries(
-    (Object.entries(ERROR_RESPONSES) as [ErrorResponseName, { codes: readonly ErrorCode[] }][])
-      .filter(([name]) => used.has(name))
-      .map(([name, r]) => [
-        name,
+    [...usedStatuses]
+      .sort((a, b) => a - b)
+      .map((status) => [
+        responseName(status),
         {
-          description: r.codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join(' '),
+          description: codesForStatus(status)
+            .map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`)
+            .join(' '),
           headers: {
             'X-Request-Id': headerRef('X-Request-Id'),
-            ...(name === 'RateLimited' ? { ...rateHeaders, 'Retry-After': headerRef('Retry-After') } : {}),
+            ...(status === 429 ? { ...rateHeaders, 'Retry-After': headerRef('Retry-After') } : {}),
           },
           content: { 'application/json': { schema: ErrorEnvelopeSchema } },
         },
@@ -74,7 +70,7 @@ function errorResponses(used: ReadonlySet<ErrorResponseName>) {
 export function errorCodesFor(route: Route): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors ?? []);
   if (route.auth !== 'none') {
-    ERROR_RESPONSES.Unauthorized.codes.forEach((c) => codes.add(c));
+    codesForStatus(401).forEach((c) => codes.add(c));
     codes.add('FORBIDDEN');
     codes.add('RATE_LIMITED');
   }
@@ -90,7 +86,7 @@ export function errorCodesFor(route: Route): ErrorCode[] {
   return [...codes];
 }
 
-function operationFor(route: Route, used: Set<ErrorResponseName>): ZodOpenApiOperationObject {
+function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperationObject {
   const responses: ZodOpenApiResponsesObject = {
     [String(route.success.status) as '200']: {
       description: route.success.description,
@@ -99,9 +95,9 @@ function operationFor(route: Route, used: Set<ErrorResponseName>): ZodOpenApiOpe
     },
   };
   for (const code of errorCodesFor(route)) {
-    const name = RESPONSE_FOR_CODE.get(code)!;
-    used.add(name);
-    responses[ERROR_RESPONSES[name].status as '400'] = { $ref: `#/components/responses/${name}` };
+    const status = ERROR_CODES[code].status;
+    usedStatuses.add(status);
+    responses[String(status) as '400'] = { $ref: `#/components/responses/${responseName(status)}` };
   }
   const scopeNote =
     route.auth === 'none' ? 'No key needed.' : route.auth === 'any' ? 'Any valid key.' : `Scope: \`${route.auth}\`.`;
@@ -126,10 +122,10 @@ const TAGS = [
 /** Builds the OpenAPI 3.1 document from the same route specs that validate requests. */
 export function buildOpenApiDocument(routes: readonly Route[], serverUrl: string) {
   const paths: ZodOpenApiPathsObject = {};
-  const used = new Set<ErrorResponseName>(['Forbidden']);
+  const usedStatuses = new Set<number>([403]);
   for (const route of routes) {
     const path = toOpenApiPath(route.path);
-    paths[path] = { ...paths[path], [route.method]: operationFor(route, used) };
+    paths[path] = { ...paths[path], [route.method]: operationFor(route, usedStatuses) };
   }
   const plain = (summary: string, operationId: string, mediaType: string, description: string) => ({
     get: {
@@ -188,7 +184,7 @@ export function buildOpenApiDocument(routes: readonly Route[], serverUrl: string
         },
       },
       headers: HEADERS,
-      responses: errorResponses(used),
+      responses: errorResponses(usedStatuses),
     },
   });
 }

@@ -13,6 +13,7 @@ import { newId, toIso, utcDay } from '../ids';
 import type { ApiKeyRow } from '../store/api-key-store';
 import { decodeCursor, toPage } from '../store/pagination';
 import type { Store } from '../store/store';
+import { UsageMeter } from './usage-meter';
 
 export const KEY_PREFIX = 'qrd_';
 /** 40 random bytes: even with the visible prefix taken away, well over 256 bits stay secret. */
@@ -25,6 +26,19 @@ const SCOPE_RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
 
 export function scopeAllows(granted: readonly Scope[], needed: Scope): boolean {
   return granted.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[needed]);
+}
+
+/** The key in an `Authorization: Bearer qrd_…` header, or the documented 401 for a missing or malformed one. */
+export function parseBearer(header: string | undefined): string {
+  if (!header) {
+    throw new AppError('UNAUTHORIZED', 'Missing Authorization header. Send "Authorization: Bearer qrd_…".');
+  }
+  // The scheme is case-insensitive (RFC 9110 §11.1): `bearer qrd_…` is the same credential.
+  const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1];
+  if (!token || !KEY_PATTERN.test(token)) {
+    throw new AppError('UNAUTHORIZED', 'Malformed Authorization header. Send "Authorization: Bearer qrd_…".');
+  }
+  return token;
 }
 
 const hashKey = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
@@ -55,10 +69,15 @@ export interface CreateKeyOptions {
 
 /** Creation, listing, revocation and verification of API keys. */
 export class ApiKeyService {
+  /** Request counts and last-used times; see UsageMeter for why they are counted in memory first. */
+  readonly usage: UsageMeter;
+
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.usage = new UsageMeter(store, now);
+  }
 
   /** Creates a key; the returned `key` is the only time the secret exists outside the caller. */
   create(parsed: CreateApiKeyParsed, options: CreateKeyOptions = {}): CreatedApiKey {
@@ -83,11 +102,13 @@ export class ApiKeyService {
 
   list(limit: number, cursor?: string): { data: ApiKey[]; nextCursor: string | null } {
     const after = decodeCursor(cursor);
+    this.usage.flush();
     const page = toPage(this.store.apiKeys.listPage(limit, after), limit);
     return { data: page.rows.map(toApiKey), nextCursor: page.nextCursor };
   }
 
   get(id: string): ApiKeyDetail {
+    this.usage.flush();
     const row = this.store.apiKeys.findById(id);
     if (!row) throw notFound('API key');
     const since = utcDay(this.now() - 29 * 86_400_000);
@@ -103,21 +124,17 @@ export class ApiKeyService {
     return toApiKey(this.store.apiKeys.findById(id)!);
   }
 
+  /** Turns an Authorization header into the key it names, or throws the documented 401. */
+  authenticate(header: string | undefined): AuthenticatedKey {
+    return this.verify(parseBearer(header));
+  }
+
   /**
-   * Turns an Authorization header into the key it names, or throws the
-   * documented 401. Lookup is by the visible prefix; the secret part is
+   * Checks a secret key. Lookup is by the visible prefix; the secret part is
    * compared as a hash in constant time.
    */
-  authenticate(header: string | undefined): AuthenticatedKey {
-    if (!header) {
-      throw new AppError('UNAUTHORIZED', 'Missing Authorization header. Send "Authorization: Bearer qrd_…".');
-    }
-    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer qrd_…` is the same credential.
-    const match = /^Bearer +(\S+)$/i.exec(header.trim());
-    const token = match?.[1];
-    if (!token || !KEY_PATTERN.test(token)) {
-      throw new AppError('UNAUTHORIZED', 'Malformed Authorization header. Send "Authorization: Bearer qrd_…".');
-    }
+  verify(token: string): AuthenticatedKey {
+    if (!KEY_PATTERN.test(token)) throw new AppError('INVALID_API_KEY', 'The API key is not valid.');
     const hash = hashKey(token);
     const row = this.store.apiKeys
       .findByPrefix(token.slice(0, VISIBLE_PREFIX_LENGTH))
@@ -139,15 +156,5 @@ export class ApiKeyService {
   revokeUiKeys(): void {
     const now = this.now();
     for (const row of this.store.apiKeys.activeUiKeys(now)) this.store.apiKeys.revoke(row.id, now);
-  }
-
-  /** Requests the key has made today (UTC), for the daily cap. */
-  usedToday(keyId: string): number {
-    return this.store.apiKeys.usageOn(keyId, utcDay(this.now()));
-  }
-
-  recordUse(keyId: string): void {
-    const now = this.now();
-    this.store.apiKeys.recordUse(keyId, now, utcDay(now));
   }
 }

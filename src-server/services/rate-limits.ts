@@ -1,10 +1,7 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
 import type { AuthenticatedKey } from './api-keys';
-
-export interface RateLimitOutcome {
-  headers: Record<string, string>;
-}
+import type { UsageMeter } from './usage-meter';
 
 const secondsUntilNextUtcDay = (now: number): number => {
   const next = new Date(now);
@@ -13,14 +10,17 @@ const secondsUntilNextUtcDay = (now: number): number => {
 };
 
 /**
- * Per-key limits: a one-minute window held in memory (it only needs to survive
- * a minute) and a daily cap read from the usage counters in the database, so a
- * restart does not hand out a fresh day.
+ * Per-key limits: a one-minute window held in memory (it only needs to last a
+ * minute) and a daily cap checked against the usage meter, whose counts are
+ * persisted, so a restart does not hand out a fresh day.
  */
 export class RateLimits {
   private readonly windows = new Map<number, RateLimiterMemory>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly usage: UsageMeter,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private windowFor(points: number): RateLimiterMemory {
     let limiter = this.windows.get(points);
@@ -32,16 +32,38 @@ export class RateLimits {
   }
 
   /**
-   * Takes one request from the key's allowances, or throws RATE_LIMITED with
-   * Retry-After. `usedToday` is the number of requests already counted today.
+   * Admits one request for the key and counts it, or throws RATE_LIMITED with
+   * Retry-After. Returns the headers every authenticated response carries.
    */
-  async take(key: AuthenticatedKey, usedToday: number): Promise<RateLimitOutcome> {
-    const now = this.now();
+  async admit(key: AuthenticatedKey): Promise<Record<string, string>> {
     const headers: Record<string, string> = { 'X-RateLimit-Limit': String(key.rateLimitPerMinute) };
+    if (key.dailyLimit !== null) headers['X-Daily-Limit'] = String(key.dailyLimit);
+    const minuteHeaders = (res: RateLimiterRes) => {
+      headers['X-RateLimit-Remaining'] = String(Math.max(0, res.remainingPoints));
+      headers['X-RateLimit-Reset'] = String(Math.ceil((this.now() + res.msBeforeNext) / 1000));
+    };
+    try {
+      minuteHeaders(await this.windowFor(key.rateLimitPerMinute).consume(key.id));
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      minuteHeaders(err);
+      if (key.dailyLimit !== null) {
+        headers['X-Daily-Remaining'] = String(Math.max(0, key.dailyLimit - this.usage.usedToday(key.id)));
+      }
+      throw new AppError(
+        'RATE_LIMITED',
+        `Rate limit of ${key.rateLimitPerMinute} requests per minute reached.`,
+        undefined,
+        {
+          ...headers,
+          'Retry-After': String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))),
+        },
+      );
+    }
+    // From here to record() nothing awaits, so concurrent or pipelined requests cannot all pass one check.
     if (key.dailyLimit !== null) {
-      headers['X-Daily-Limit'] = String(key.dailyLimit);
-      if (usedToday >= key.dailyLimit) {
-        const retry = secondsUntilNextUtcDay(now);
+      const used = this.usage.usedToday(key.id);
+      if (used >= key.dailyLimit) {
         throw new AppError(
           'RATE_LIMITED',
           `Daily limit of ${key.dailyLimit} requests reached; it resets at midnight UTC.`,
@@ -49,34 +71,13 @@ export class RateLimits {
           {
             ...headers,
             'X-Daily-Remaining': '0',
-            'X-RateLimit-Remaining': '0',
-            'X-RateLimit-Reset': String(Math.ceil(now / 1000) + retry),
-            'Retry-After': String(retry),
+            'Retry-After': String(secondsUntilNextUtcDay(this.now())),
           },
         );
       }
+      headers['X-Daily-Remaining'] = String(key.dailyLimit - used - 1);
     }
-    try {
-      const res = await this.windowFor(key.rateLimitPerMinute).consume(key.id);
-      headers['X-RateLimit-Remaining'] = String(res.remainingPoints);
-      headers['X-RateLimit-Reset'] = String(Math.ceil((now + res.msBeforeNext) / 1000));
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      const retry = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new AppError(
-        'RATE_LIMITED',
-        `Rate limit of ${key.rateLimitPerMinute} requests per minute reached.`,
-        undefined,
-        {
-          ...headers,
-          ...(key.dailyLimit !== null ? { 'X-Daily-Remaining': String(key.dailyLimit - usedToday) } : {}),
-          'X-RateLimit-Remaining': '0',
-          'X-RateLimit-Reset': String(Math.ceil((now + err.msBeforeNext) / 1000)),
-          'Retry-After': String(retry),
-        },
-      );
-    }
-    if (key.dailyLimit !== null) headers['X-Daily-Remaining'] = String(key.dailyLimit - usedToday - 1);
-    return { headers };
+    this.usage.record(key.id);
+    return headers;
   }
 }

@@ -16,7 +16,7 @@ export function ensureUiKey(dataDir: string, apiKeys: ApiKeyService): { key: str
   if (fs.existsSync(file)) {
     const key = fs.readFileSync(file, 'utf8').trim();
     try {
-      if (apiKeys.authenticate(`Bearer ${key}`).kind === 'ui') return { key, created: false };
+      if (apiKeys.verify(key).kind === 'ui') return { key, created: false };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
     }

@@ -31,15 +31,16 @@ export class ApiKeyStore {
       byId: db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?'),
       byPrefix: db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE prefix = ?'),
       firstPage: db.prepare<[number], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at DESC, id DESC LIMIT ?'),
-      nextPage: db.prepare<[number, number, string, number], ApiKeyRow>(
-        `SELECT * FROM api_keys WHERE created_at < ? OR (created_at = ? AND id < ?)
+      nextPage: db.prepare<[number, string, number], ApiKeyRow>(
+        // Row-value comparison lets SQLite seek straight to the cursor in the index.
+        `SELECT * FROM api_keys WHERE (created_at, id) < (?, ?)
          ORDER BY created_at DESC, id DESC LIMIT ?`,
       ),
       revoke: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-      touch: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
-      countUse: db.prepare(
-        `INSERT INTO api_key_usage (key_id, day, count) VALUES (?, ?, 1)
-         ON CONFLICT (key_id, day) DO UPDATE SET count = count + 1`,
+      touch: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
+      addUse: db.prepare(
+        `INSERT INTO api_key_usage (key_id, day, count) SELECT id, ?, ? FROM api_keys WHERE id = ?
+         ON CONFLICT (key_id, day) DO UPDATE SET count = count + excluded.count`,
       ),
       usageOn: db.prepare<[string, string], { count: number }>(
         'SELECT count FROM api_key_usage WHERE key_id = ? AND day = ?',
@@ -50,7 +51,6 @@ export class ApiKeyStore {
       activeUiKeys: db.prepare<[number], ApiKeyRow>(
         `SELECT * FROM api_keys WHERE kind = 'ui' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
       ),
-      count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM api_keys'),
     };
   }
 
@@ -68,9 +68,7 @@ export class ApiKeyStore {
 
   /** Returns up to `limit + 1` rows so the caller can tell whether another page exists. */
   listPage(limit: number, after?: PageCursor): ApiKeyRow[] {
-    return after
-      ? this.stmts.nextPage.all(after.createdAt, after.createdAt, after.id, limit + 1)
-      : this.stmts.firstPage.all(limit + 1);
+    return after ? this.stmts.nextPage.all(after.createdAt, after.id, limit + 1) : this.stmts.firstPage.all(limit + 1);
   }
 
   /** Marks the key revoked; false when it was already revoked or does not exist. */
@@ -78,13 +76,15 @@ export class ApiKeyStore {
     return this.stmts.revoke.run(at, id).changes === 1;
   }
 
-  /** Records one authenticated request: last-used time and the day's counter, atomically. */
-  readonly recordUse = (id: string, at: number, day: string): void => {
+  /** Adds counted requests to the daily counters and moves last-used times forward, atomically. */
+  addUsage(entries: readonly { keyId: string; day: string; count: number; lastUsedAt: number }[]): void {
     this.db.transaction(() => {
-      this.stmts.touch.run(at, id);
-      this.stmts.countUse.run(id, day);
+      for (const e of entries) {
+        this.stmts.touch.run(e.lastUsedAt, e.keyId);
+        this.stmts.addUse.run(e.day, e.count, e.keyId);
+      }
     })();
-  };
+  }
 
   usageOn(id: string, day: string): number {
     return this.stmts.usageOn.get(id, day)?.count ?? 0;
@@ -96,9 +96,5 @@ export class ApiKeyStore {
 
   activeUiKeys(now: number): ApiKeyRow[] {
     return this.stmts.activeUiKeys.all(now);
-  }
-
-  count(): number {
-    return this.stmts.count.get()!.n;
   }
 }

@@ -2,14 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { APP_VERSION } from '../version';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
 
 export const DATABASE_FILE = 'qrdesk.db';
 
+/** A database that cannot be opened for a reason the user can act on; the message says which file and why. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
+}
+
 /** Thrown when the database was written by a newer qrdesk; the file is left untouched. */
-export class DatabaseTooNewError extends Error {
+export class DatabaseTooNewError extends DatabaseOpenError {
   constructor(
     readonly file: string,
     readonly found: number,
@@ -19,7 +24,6 @@ export class DatabaseTooNewError extends Error {
       `The database ${file} has schema version ${found}, but this qrdesk (${APP_VERSION}) knows only up to ${supported}. ` +
         'It was written by a newer qrdesk: upgrade qrdesk, or point --data-dir at another folder. The file was not changed.',
     );
-    this.name = 'DatabaseTooNewError';
   }
 }
 
@@ -61,6 +65,21 @@ export interface OpenDatabaseOptions {
 
 /** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */
 export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {}): Db {
+  try {
+    return openAndMigrate(dataDir, options);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new DatabaseOpenError(
+        `${path.join(dataDir, DATABASE_FILE)} is not a qrdesk database or is damaged (${code}); ` +
+          'it was not changed. Restore it from a backup, or point --data-dir at another folder.',
+      );
+    }
+    throw err;
+  }
+}
+
+function openAndMigrate(dataDir: string, options: OpenDatabaseOptions): Db {
   const migrations = options.migrations ?? MIGRATIONS;
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
   const file = path.join(dataDir, DATABASE_FILE);
@@ -70,12 +89,13 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
   }
   const db = new Database(file);
   try {
+    // The busy timeout goes first: another process may hold the lock while we switch to WAL or migrate.
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     // NORMAL is durable against process crashes in WAL mode; only power loss can drop the last commits.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db, migrations);
+    migrate(db, file, migrations, latest);
   } catch (err) {
     db.close();
     throw err;
@@ -83,22 +103,26 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
   return db;
 }
 
-function migrate(db: Db, migrations: readonly Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    // user_version is written inside the same transaction, so a crash leaves either the old or the new schema.
-    db.transaction(() => {
+function migrate(db: Db, file: string, migrations: readonly Migration[], latest: number): void {
+  // Cheap check first, so an up-to-date database is opened without taking the write lock.
+  if ((db.pragma('user_version', { simple: true }) as number) === latest) return;
+  db.transaction(() => {
+    // Read again under the write lock: another process (the desktop app and a CLI command, say)
+    // may have migrated the file since the check above.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > latest) throw new DatabaseTooNewError(file, current, latest);
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
       db.exec(migration.sql);
+      // Prepared per migration: the first one creates migration_log itself.
       db.prepare('INSERT INTO migration_log (version, name, applied_at, app_version) VALUES (?, ?, ?, ?)').run(
         migration.version,
         migration.name,
         Date.now(),
         APP_VERSION,
       );
-      db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
-  }
+    }
+    // Written in the same transaction as the schema, so a crash leaves either the old or the new version.
+    db.pragma(`user_version = ${latest}`);
+  }).immediate();
 }
-
-export { LATEST_SCHEMA_VERSION };

@@ -47,5 +47,3 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

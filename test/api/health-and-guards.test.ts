@@ -1,3 +1,4 @@
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -293,5 +294,34 @@ describe('configured allowed hosts', () => {
       const res = await rawRequest(ts.apiUrl, '/health', { headers: { Host: host } });
       assertEnvelope(res.status, res.json(), 403, 'FORBIDDEN');
     }
+  });
+});
+
+describe('request targets', () => {
+  let ts: TestServer;
+  before(async () => {
+    ts = await startTestServer();
+  });
+  after(() => ts.stop());
+
+  /** Sends one raw request line and headers, returns the status line's code. */
+  const rawStatus = (target: string): Promise<number> => {
+    const { hostname, port } = new URL(ts.apiUrl);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () =>
+        socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`),
+      );
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (text += c));
+      socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+      socket.on('error', reject);
+    });
+  };
+
+  test('an absolute-form target naming another host is refused, whatever Host says', async () => {
+    assert.equal(await rawStatus('http://evil.example/health'), 403);
+    assert.equal(await rawStatus(`${ts.apiUrl}/health`), 403);
+    assert.equal(await rawStatus('/health'), 200);
   });
 });

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
@@ -114,6 +115,14 @@ describe('daily cap', () => {
     assert.equal(capped.headers.get('x-daily-remaining'), '0');
     const retry = Number(capped.headers.get('retry-after'));
     assert.ok(Number.isInteger(retry) && retry >= 1 && retry <= 86_400, `Retry-After ${retry}`);
+    // Retry-After points at the next UTC midnight, counted once.
+    const midnight = new Date();
+    midnight.setUTCHours(24, 0, 0, 0);
+    assert.ok(Math.abs(Date.now() / 1000 + retry - midnight.getTime() / 1000) <= 2, `Retry-After ${retry}`);
+    // The X-RateLimit-* headers still describe the one-minute window, not the day.
+    const reset = Number(capped.headers.get('x-ratelimit-reset'));
+    assert.ok(reset > Date.now() / 1000 && reset <= Date.now() / 1000 + 61, `X-RateLimit-Reset ${reset}`);
+    assert.equal(capped.headers.get('x-ratelimit-remaining'), '996');
     await expectError(capped, 429, 'RATE_LIMITED');
 
     // Another capped key is not affected.
@@ -144,4 +153,36 @@ describe('daily cap', () => {
     assert.equal(statuses.filter((s) => s === 200).length, 3, `statuses ${statuses.join(',')}`);
     assert.equal(statuses.filter((s) => s === 429).length, 9);
   });
+
+  test('pipelined requests on one connection never exceed the daily cap', async (t) => {
+    const ts = await startTestServer();
+    t.after(() => ts.stop());
+    const key = ts.createKey({ scopes: ['read'], dailyLimit: 3 });
+    const statuses = await pipelined(ts, key, 10);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+  });
 });
+
+/** Sends `count` GET /api/v1/auth/verify requests in one write on one socket and returns the statuses in order. */
+function pipelined(ts: TestServer, key: string, count: number): Promise<number[]> {
+  const { hostname, port } = new URL(ts.apiUrl);
+  const one = `GET /api/v1/auth/verify HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${key}\r\n\r\n`;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(one.repeat(count)));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+      if (statuses.length === count) {
+        socket.destroy();
+        resolve(statuses);
+      }
+    });
+    socket.on('error', reject);
+    socket.setTimeout(10_000, () => {
+      socket.destroy();
+      reject(new Error(`timed out with: ${text.slice(0, 500)}`));
+    });
+  });
+}

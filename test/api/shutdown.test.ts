@@ -18,7 +18,7 @@ test('close() lets an in-flight POST finish with 201, then closes the database',
   const url = new URL(ts.apiUrl);
 
   let closing: Promise<void> | undefined;
-  const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+  const response = await new Promise<{ status: number; text: string; connection?: string }>((resolve, reject) => {
     const req = http.request({
       host: url.hostname,
       port: url.port,
@@ -29,6 +29,8 @@ test('close() lets an in-flight POST finish with 201, then closes the database',
         Authorization: `Bearer ${admin}`,
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(body),
+        // A client that would keep the connection: the server must still let it go once shutting down.
+        Connection: 'keep-alive',
         // The server answers 100 Continue once it has the request: from then on it is in flight.
         Expect: '100-continue',
       },
@@ -38,7 +40,7 @@ test('close() lets an in-flight POST finish with 201, then closes the database',
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, connection: res.headers.connection }));
     });
     req.on('continue', () => {
       req.write(body.slice(0, half), () => {
@@ -52,6 +54,7 @@ test('close() lets an in-flight POST finish with 201, then closes the database',
 
   assert.ok(closing, 'close() was called while the request was in flight');
   assert.equal(response.status, 201, response.text);
+  assert.equal(response.connection, 'close', 'no keep-alive once the server is stopping');
   const created = JSON.parse(response.text) as { id: string; name: string; key: string };
   assert.equal(created.name, 'created during shutdown');
   await closing;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { Store } from '../../src-server/store/store';
 import { cliFixture, linesOf, runCli } from '../helpers/cli';
 
 interface KeyRecord {
@@ -17,7 +18,9 @@ interface KeyRecord {
 
 const KEY_PATTERN = /^qrd_[A-Za-z0-9_-]{40,}$/;
 
+/** The keys in a data folder; a folder with no database yet holds none (a refused command must not create one). */
 async function listJson(dataDir: string): Promise<KeyRecord[]> {
+  if (!fs.existsSync(path.join(dataDir, 'qrdesk.db'))) return [];
   const result = await runCli(['keys', 'list', '--json', '--data-dir', dataDir]);
   assert.equal(result.code, 0, result.stderr);
   const parsed: unknown = JSON.parse(result.stdout);
@@ -189,13 +192,35 @@ test('keys list shows id, name and prefix but never the secret', async (t) => {
   for (const record of records) assert.equal(record.key, undefined);
 });
 
-test('keys list on an empty data dir prints a hint', async (t) => {
+test('keys list and revoke refuse a folder with no database, and create nothing there', async (t) => {
   const dir = cliFixture(t).dataDir();
+  for (const args of [
+    ['keys', 'list'],
+    ['keys', 'revoke', 'key_x'],
+  ]) {
+    const line = refusedWithOneLine(await runCli([...args, '--data-dir', dir]), 1);
+    assert.match(line, /no qrdesk database/);
+    assert.match(line, /--data-dir/);
+  }
+  assert.deepEqual(fs.readdirSync(dir), []);
+});
+
+test('keys list on a database with no keys prints a hint', async (t) => {
+  const dir = cliFixture(t).dataDir();
+  Store.open(dir).close();
   const result = await runCli(['keys', 'list', '--data-dir', dir]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /No API keys yet/);
   assert.match(result.stdout, /keys create --name/);
   assert.deepEqual(await listJson(dir), []);
+});
+
+test('a file that is not a database gets one clear line, not a stack trace', async (t) => {
+  const dir = cliFixture(t).dataDir();
+  fs.writeFileSync(path.join(dir, 'qrdesk.db'), 'this is not sqlite'.repeat(100));
+  const line = refusedWithOneLine(await runCli(['keys', 'list', '--data-dir', dir]), 1);
+  assert.match(line, /qrdesk\.db/);
+  assert.match(line, /not a qrdesk database|cannot be read/);
 });
 
 test('keys revoke marks the key revoked', async (t) => {
@@ -222,11 +247,12 @@ test('keys revoke marks the key revoked', async (t) => {
 
 test('keys revoke of an unknown id fails with a not-found line', async (t) => {
   const dir = cliFixture(t).dataDir();
+  Store.open(dir).close();
   const line = refusedWithOneLine(await runCli(['keys', 'revoke', 'key_doesnotexist', '--data-dir', dir]), 2);
   assert.match(line, /not found/i);
 });
 
-test('keys commands create a missing data dir and refuse a file in its place', async (t) => {
+test('keys create makes a missing data dir; a file in its place is refused', async (t) => {
   const fixture = cliFixture(t);
   const parent = fixture.dataDir();
   const nested = path.join(parent, 'a', 'b');
@@ -255,6 +281,7 @@ test('keys commands honour QRDESK_DATA_DIR when --data-dir is absent', async (t)
   );
   // --data-dir wins over the environment.
   const other = cliFixture(t).dataDir();
+  Store.open(other).close();
   const listed = await runCli(['keys', 'list', '--json', '--data-dir', other], { env: { QRDESK_DATA_DIR: dir } });
   assert.deepEqual(JSON.parse(listed.stdout), []);
 });

@@ -1,15 +1,29 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { CreateApiKeyInput, SCOPES, type ApiKey } from '../../../src-shared/schemas/api-keys';
 import { Timestamp } from '../../../src-shared/schemas/common';
 import { AppError } from '../../errors';
 import { ApiKeyService } from '../../services/api-keys';
+import { DATABASE_FILE } from '../../store/database';
 import { Store } from '../../store/store';
 import { validate } from '../../validation';
 import { textTable } from '../text-table';
-import { ensureDataDir, parsePositiveInt } from '../options';
+import { CliError, ensureDataDir, parsePositiveInt, resolveDataDir } from '../options';
 
-function withKeys<T>(dataDir: string | undefined, fn: (keys: ApiKeyService) => T): T {
-  const store = Store.open(ensureDataDir(dataDir));
+/**
+ * Runs fn against the key service of the data folder. Only `create` may start
+ * a new folder; listing or revoking in a folder with no database is a mistake
+ * (usually a missing --data-dir) and is said so, not papered over with an empty one.
+ */
+function withKeys<T>(dataDir: string | undefined, create: boolean, fn: (keys: ApiKeyService) => T): T {
+  const dir = create ? ensureDataDir(dataDir) : resolveDataDir(dataDir);
+  if (!create && !fs.existsSync(path.join(dir, DATABASE_FILE))) {
+    throw new CliError(
+      `qrdesk: no qrdesk database in ${dir}; pass the --data-dir the server uses (or set QRDESK_DATA_DIR).`,
+    );
+  }
+  const store = Store.open(dir);
   try {
     return fn(new ApiKeyService(store));
   } finally {
@@ -70,7 +84,7 @@ export function registerKeys(program: Command): void {
           },
           'options',
         );
-        const created = withKeys(flags.dataDir, (service) => service.create(input));
+        const created = withKeys(flags.dataDir, true, (service) => service.create(input));
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
           return;
@@ -90,7 +104,7 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'data folder (env QRDESK_DATA_DIR)')
     .action((flags: { json?: boolean; dataDir?: string }) => {
-      const all = withKeys(flags.dataDir, (service) => {
+      const all = withKeys(flags.dataDir, false, (service) => {
         const out: ApiKey[] = [];
         let cursor: string | undefined;
         do {
@@ -121,7 +135,7 @@ export function registerKeys(program: Command): void {
     .argument('<id>', 'the key id, as shown by "keys list"')
     .option('--data-dir <dir>', 'data folder (env QRDESK_DATA_DIR)')
     .action((id: string, flags: { dataDir?: string }) => {
-      const revoked = withKeys(flags.dataDir, (service) => service.revoke(id));
+      const revoked = withKeys(flags.dataDir, false, (service) => service.revoke(id));
       process.stdout.write(`Revoked ${revoked.id} ("${revoked.name}") at ${revoked.revokedAt}.\n`);
     });
 }

@@ -1,20 +1,10 @@
 import type { Logger } from 'pino';
-import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '../../../src-shared/errors';
+import { codesForStatus, ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '../../../src-shared/errors';
 import { AppError } from '../../errors';
 import type { AppContext, AppMiddleware } from '../context';
 
-/** Maps statuses that Koa or its helpers raise on their own to our codes. */
-const CODE_FOR_STATUS: Record<number, ErrorCode> = {
-  400: 'VALIDATION_ERROR',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-};
+/** The code for an error Koa or its helpers raise with a bare status. */
+const codeForStatus = (status: number): ErrorCode => codesForStatus(status)[0] ?? 'VALIDATION_ERROR';
 
 function send(ctx: AppContext, status: number, code: ErrorCode, message: string, details?: AppError['details']) {
   const body: ErrorEnvelope = { error: { code, message, ...(details?.length ? { details } : {}) } };
@@ -53,7 +43,7 @@ export function errorEnvelope(logger: Logger): AppMiddleware {
       const status = (err as { status?: unknown }).status;
       const expose = (err as { expose?: unknown }).expose === true;
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        const code = CODE_FOR_STATUS[status] ?? 'VALIDATION_ERROR';
+        const code = codeForStatus(status);
         if (status === 405) {
           const allow = (err as { headers?: Record<string, string> }).headers?.Allow;
           if (allow) ctx.set('Allow', allow);

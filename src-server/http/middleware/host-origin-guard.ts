@@ -16,6 +16,11 @@ export function hostOriginGuard(
 ): AppMiddleware {
   return async (ctx, next) => {
     const { hosts, origins } = allowed();
+    // An absolute-form target (`GET http://other/ HTTP/1.1`) names its own authority, which would win over
+    // Host; no browser sends one to an origin server, so refuse it rather than reason about which host is meant.
+    if (!ctx.req.url?.startsWith('/')) {
+      throw new AppError('FORBIDDEN', 'Only origin-form request targets ("/path") are accepted.');
+    }
     const host = (ctx.req.headers.host ?? '').toLowerCase();
     if (!hosts.has(host)) {
       throw new AppError(

@@ -27,7 +27,7 @@ export async function readJsonBody(ctx: AppContext, limit = JSON_BODY_LIMIT): Pr
     );
   }
   const charset = /;\s*charset="?([^";\s]+)/i.exec(ctx.get('content-type'))?.[1];
-  if (charset && charset.toLowerCase() !== 'utf-8') {
+  if (charset && !['utf-8', 'utf8'].includes(charset.toLowerCase())) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'JSON bodies must be UTF-8.');
   }
   let raw: Buffer;
