@@ -10,10 +10,17 @@ import { buildOpenApiDocument } from './http/openapi';
 import { createPublicApp } from './http/public-app';
 import type { Route } from './http/route';
 import { apiKeyRoutes } from './http/routes/api-keys';
+import { folderRoutes } from './http/routes/folders';
+import { qrCodeRoutes } from './http/routes/qrcodes';
+import { settingsRoutes } from './http/routes/settings';
 import { healthRoute } from './http/routes/health';
 import { createLogger, type LogOptions } from './logging/logger';
 import { defaultUiDir } from './paths';
 import { ApiKeyService } from './services/api-keys';
+import { FolderService } from './services/folders';
+import { IdempotencyService } from './services/idempotency';
+import { QrCodeService } from './services/qrcodes';
+import { SettingsService } from './services/settings';
 import { RateLimits } from './services/rate-limits';
 import { Store } from './store/store';
 import { APP_VERSION } from './version';
@@ -31,6 +38,8 @@ export interface ServerOptions {
   allowedHosts?: string[];
   uiDir?: string;
   log?: LogOptions;
+  /** The public base URL for new dynamic codes until the user sets one (QRDESK_PUBLIC_BASE_URL); default: the public listener. */
+  publicBaseUrl?: string;
   /** How long close() lets in-flight requests finish before cutting them off. */
   shutdownGraceMs?: number;
 }
@@ -40,7 +49,7 @@ export interface RunningServer {
   publicUrl: string;
   dataDir: string;
   store: Store;
-  services: { apiKeys: ApiKeyService };
+  services: { apiKeys: ApiKeyService; qrCodes: QrCodeService; folders: FolderService; settings: SettingsService };
   /** The API routes, as mounted and documented. */
   routes: readonly Route[];
   close(): Promise<void>;
@@ -125,16 +134,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = new ApiKeyService(store);
   const rateLimits = new RateLimits(apiKeys.usage);
   apiKeys.usage.startAutoFlush();
-  const routes: Route[] = [healthRoute, ...apiKeyRoutes(apiKeys)];
+  const idempotency = new IdempotencyService(store);
+  const settings = new SettingsService(store, () => options.publicBaseUrl ?? late.publicUrl);
+  const folders = new FolderService(store);
+  const qrCodes = new QrCodeService(store, settings, folders);
+  const routes: Route[] = [
+    healthRoute,
+    ...apiKeyRoutes(apiKeys),
+    ...qrCodeRoutes(qrCodes),
+    ...folderRoutes(folders),
+    ...settingsRoutes(settings),
+  ];
 
   const lifecycle: Lifecycle = { stopping: false };
   // Both depend on the bound port, so they are filled in once the listeners are up.
-  const late = { allowed: allowLists(host, 0, []), openApi: undefined as unknown };
+  const late = { allowed: allowLists(host, 0, []), openApi: undefined as unknown, publicUrl: '' };
   const apiApp = createApiApp({
     logger,
     routes,
     apiKeys,
     rateLimits,
+    idempotency,
     uiDir: options.uiDir ?? defaultUiDir(),
     allowed: () => late.allowed,
     openApiDocument: () => late.openApi,
@@ -175,6 +195,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const publicUrl = urlOf(publicServer, host);
   late.allowed = allowLists(host, (apiServer.address() as AddressInfo).port, options.allowedHosts ?? []);
   late.openApi = buildOpenApiDocument(routes, apiUrl);
+  late.publicUrl = publicUrl;
   writeServerInfo(dataDir, {
     apiUrl,
     publicUrl,
@@ -190,7 +211,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     publicUrl,
     dataDir,
     store,
-    services: { apiKeys },
+    services: { apiKeys, qrCodes, folders, settings },
     routes,
     close() {
       closing ??= (async () => {

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { AppError } from '../errors';
 import type { ApiKeyService } from '../services/api-keys';
 import { scopeAllows } from '../services/api-keys';
+import { IdempotencyService, type StoredResponse } from '../services/idempotency';
 import type { RateLimits } from '../services/rate-limits';
 import { validate } from '../validation';
 import type { AppContext, AppState } from './context';
@@ -11,6 +12,7 @@ import type { Route } from './route';
 export interface MountDeps {
   apiKeys: ApiKeyService;
   rateLimits: RateLimits;
+  idempotency: IdempotencyService;
 }
 
 /** Authenticates, rate-limits and meters one request; the headers go on the response whatever follows. */
@@ -25,6 +27,29 @@ async function admit(ctx: AppContext, route: Route, deps: MountDeps) {
     );
   }
   return key;
+}
+
+/** Runs the handler once per Idempotency-Key: a retry gets the stored first response, marked as a replay. */
+async function runOnce(
+  deps: MountDeps,
+  keyId: string,
+  rawKey: string,
+  ctx: AppContext,
+  rawBody: unknown,
+  run: () => Promise<StoredResponse>,
+): Promise<StoredResponse> {
+  const idemKey = IdempotencyService.checkKey(rawKey);
+  const stored = deps.idempotency.begin(keyId, idemKey, IdempotencyService.fingerprint(ctx.method, ctx.path, rawBody));
+  if (stored) return { ...stored, headers: { ...stored.headers, 'Idempotent-Replayed': 'true' } };
+  let response: StoredResponse;
+  try {
+    response = await run();
+  } catch (err) {
+    deps.idempotency.release(keyId, idemKey);
+    throw err;
+  }
+  deps.idempotency.complete(keyId, idemKey, response);
+  return response;
 }
 
 /** Mounts each route on the router behind the one request pipeline: auth → limits → body → validation → handler. */
@@ -43,10 +68,20 @@ export function mountRoutes(router: Router<AppState>, routes: readonly Route[], 
         ]);
       }
       const body = route.body ? validate(route.body, rawBody === undefined ? {} : rawBody, 'body') : undefined;
-      const result = await route.handler({ params, query, body, key, ctx });
-      if (result.headers) ctx.set(result.headers);
-      ctx.status = result.status ?? route.success.status;
-      ctx.body = result.body;
+      const idemKey = ctx.method === 'POST' ? ctx.get('Idempotency-Key') : '';
+      if (idemKey && !route.idempotent) {
+        throw new AppError('VALIDATION_ERROR', 'This operation does not support Idempotency-Key.', [
+          { path: 'Idempotency-Key', message: 'Not supported here' },
+        ]);
+      }
+      const run = async (): Promise<StoredResponse> => {
+        const result = await route.handler({ params, query, body, key, ctx });
+        return { status: result.status ?? route.success.status, headers: result.headers ?? {}, body: result.body };
+      };
+      const response = idemKey ? await runOnce(deps!, key!.id, idemKey, ctx, rawBody, run) : await run();
+      ctx.set(response.headers);
+      ctx.status = response.status;
+      ctx.body = response.body;
     });
   }
 }

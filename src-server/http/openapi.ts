@@ -108,15 +108,35 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
     tags: [route.tag],
     security: route.auth === 'none' ? [] : [{ bearerAuth: [] }],
     ...(route.auth !== 'none' && route.auth !== 'any' ? { 'x-required-scope': route.auth } : {}),
-    requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) },
+    requestParams: {
+      ...(route.params ? { path: route.params } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.idempotent ? { header: IdempotencyHeader } : {}),
+    },
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
     responses,
   };
 }
 
+const IdempotencyHeader = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta({
+      description:
+        'Makes a retry safe: the first response is stored for 24 hours and replayed (with `Idempotent-Replayed: true`) ' +
+        'to a request with the same key and body; the same key with another body is 409 IDEMPOTENCY_CONFLICT.',
+    }),
+});
+
 const TAGS = [
   { name: 'Server', description: 'Health, this document and its docs page.' },
   { name: 'API keys', description: 'Keys for scripts and the UI: scopes, expiry, revocation, limits and usage.' },
+  { name: 'QR codes', description: 'The library: codes of every content type, static or dynamic, with their designs.' },
+  { name: 'Folders', description: 'Folders that organise the library.' },
+  { name: 'Settings', description: 'App settings, such as the public base URL of new dynamic codes.' },
 ];
 
 /** Builds the OpenAPI 3.1 document from the same route specs that validate requests. */

@@ -47,6 +47,8 @@ export interface RouteSpec<
   success: { status: number; description: string; schema: z.ZodType };
   /** Errors this route can answer beyond those implied by auth, params and body. */
   errors?: ErrorCode[];
+  /** A POST that honours Idempotency-Key (other POSTs refuse the header rather than ignore it). */
+  idempotent?: boolean;
   handler: (input: RouteInput<Out<P>, Out<Q>, Out<B>>) => RouteResult | Promise<RouteResult>;
 }
 

@@ -46,4 +46,72 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'qr codes, folders, settings, idempotency',
+    sql: `
+      CREATE TABLE folders (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        color TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX folders_by_created ON folders (created_at DESC, id DESC);
+
+      CREATE TABLE qr_codes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('static', 'dynamic')),
+        type TEXT NOT NULL,
+        content TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        short_token TEXT UNIQUE,
+        short_url TEXT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+        design TEXT NOT NULL,
+        category TEXT,
+        tags TEXT NOT NULL,
+        folder_id TEXT REFERENCES folders (id) ON DELETE SET NULL,
+        is_favorite INTEGER NOT NULL,
+        password_hash TEXT,
+        expires_at INTEGER,
+        max_scans INTEGER,
+        scan_count INTEGER NOT NULL DEFAULT 0,
+        last_scanned_at INTEGER,
+        search_text TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted_at INTEGER
+      );
+      -- Partial indexes: the library and the trash are each one ordered seek.
+      CREATE INDEX qr_codes_library ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NULL;
+      CREATE INDEX qr_codes_trash ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NOT NULL;
+      CREATE INDEX qr_codes_by_folder ON qr_codes (folder_id, created_at DESC, id DESC);
+
+      CREATE TABLE qr_code_tags (
+        tag TEXT NOT NULL COLLATE NOCASE,
+        qr_code_id TEXT NOT NULL REFERENCES qr_codes (id) ON DELETE CASCADE,
+        PRIMARY KEY (tag, qr_code_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX qr_code_tags_by_code ON qr_code_tags (qr_code_id);
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE idempotency_keys (
+        key_id TEXT NOT NULL,
+        idem_key TEXT NOT NULL,
+        request_hash BLOB NOT NULL,
+        status INTEGER,
+        headers TEXT,
+        body TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (key_id, idem_key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+    `,
+  },
 ];

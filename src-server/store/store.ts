@@ -1,5 +1,9 @@
 import { ApiKeyStore } from './api-key-store';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
+import { FolderStore } from './folder-store';
+import { IdempotencyStore } from './idempotency-store';
+import { QrCodeStore } from './qrcode-store';
+import { SettingsStore } from './settings-store';
 
 /**
  * The data-access layer: every service reaches SQLite through one Store,
@@ -7,9 +11,22 @@ import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
  */
 export class Store {
   readonly apiKeys: ApiKeyStore;
+  readonly qrCodes: QrCodeStore;
+  readonly folders: FolderStore;
+  readonly settings: SettingsStore;
+  readonly idempotency: IdempotencyStore;
 
   private constructor(readonly db: Db) {
     this.apiKeys = new ApiKeyStore(db);
+    this.qrCodes = new QrCodeStore(db);
+    this.folders = new FolderStore(db);
+    this.settings = new SettingsStore(db);
+    this.idempotency = new IdempotencyStore(db);
+  }
+
+  /** Runs fn in one write transaction. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   static open(dataDir: string, options?: OpenDatabaseOptions): Store {

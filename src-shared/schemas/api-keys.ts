@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './common';
+import { label } from './text';
 
 export const SCOPES = ['read', 'write', 'admin'] as const;
 export const Scope = z.enum(SCOPES).meta({
@@ -42,17 +43,7 @@ export const CreatedApiKey = ApiKey.extend({
 }).meta({ id: 'CreatedApiKey' });
 export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 
-const trimmedName = z
-  .string()
-  .trim()
-  .min(1, 'Name is required')
-  .max(100, 'Name is at most 100 characters')
-  .refine(
-    (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
-    'Name must not contain control characters',
-  )
-  // A lone UTF-16 surrogate cannot be stored as UTF-8; refuse it rather than store U+FFFD.
-  .refine((s) => !/[\uD800-\uDFFF]/u.test(s), 'Name must be valid Unicode text');
+const trimmedName = label(100, 'Name');
 
 export const CreateApiKeyInput = z
   .object({

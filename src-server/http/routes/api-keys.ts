@@ -48,10 +48,9 @@ export function apiKeyRoutes(apiKeys: ApiKeyService): Route[] {
       auth: 'admin',
       body: CreateApiKeyInput,
       success: { status: 201, description: 'The new key, with its secret', schema: CreatedApiKey },
-      handler: ({ body, ctx }) => {
+      handler: ({ body }) => {
         const created = apiKeys.create(body);
-        ctx.set('Location', `/api/v1/api-keys/${created.id}`);
-        return { status: 201, body: created };
+        return { status: 201, body: created, headers: { Location: `/api/v1/api-keys/${created.id}` } };
       },
     }),
     defineRoute({

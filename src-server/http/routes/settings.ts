@@ -1,0 +1,32 @@
+import { Settings, UpdateSettingsInput } from '../../../src-shared/schemas/settings';
+import type { SettingsService } from '../../services/settings';
+import { defineRoute, type Route } from '../route';
+
+const TAG = 'Settings';
+
+export function settingsRoutes(settings: SettingsService): Route[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settings',
+      operationId: 'getSettings',
+      summary: 'Get the settings',
+      tag: TAG,
+      auth: 'admin',
+      success: { status: 200, description: 'The settings', schema: Settings },
+      handler: () => ({ body: settings.get() }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/settings',
+      operationId: 'updateSettings',
+      summary: 'Change the settings',
+      description: 'A new `publicBaseUrl` applies to dynamic codes created from now on; existing codes keep theirs.',
+      tag: TAG,
+      auth: 'admin',
+      body: UpdateSettingsInput,
+      success: { status: 200, description: 'The settings', schema: Settings },
+      handler: ({ body }) => ({ body: settings.update(body) }),
+    }),
+  ];
+}

@@ -1,0 +1,23 @@
+import type { Settings, UpdateSettingsInput } from '../../src-shared/schemas/settings';
+import type { Store } from '../store/store';
+
+const PUBLIC_BASE_URL = 'publicBaseUrl';
+
+/** App settings; a setting never stored falls back to its default. */
+export class SettingsService {
+  constructor(
+    private readonly store: Store,
+    /** The base URL of the public listener when the user has not chosen one (QRDESK_PUBLIC_BASE_URL, else the listener). */
+    private readonly defaultPublicBaseUrl: () => string,
+  ) {}
+
+  get(): Settings {
+    return { publicBaseUrl: this.store.settings.get<string>(PUBLIC_BASE_URL) ?? this.defaultPublicBaseUrl() };
+  }
+
+  update(input: UpdateSettingsInput): Settings {
+    if (input.publicBaseUrl === null) this.store.settings.remove(PUBLIC_BASE_URL);
+    else if (input.publicBaseUrl !== undefined) this.store.settings.set(PUBLIC_BASE_URL, input.publicBaseUrl);
+    return this.get();
+  }
+}

@@ -1,0 +1,185 @@
+import type Database from 'better-sqlite3';
+import type { Db } from './database';
+import type { PageCursor } from './pagination';
+
+export interface QrCodeRow {
+  id: string;
+  name: string;
+  kind: 'static' | 'dynamic';
+  type: string;
+  content: string;
+  payload: string;
+  short_token: string | null;
+  short_url: string | null;
+  status: 'active' | 'paused';
+  design: string;
+  category: string | null;
+  tags: string;
+  folder_id: string | null;
+  is_favorite: number;
+  password_hash: string | null;
+  expires_at: number | null;
+  max_scans: number | null;
+  scan_count: number;
+  last_scanned_at: number | null;
+  search_text: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface QrCodeFilter {
+  trashed: boolean;
+  type?: string;
+  kind?: string;
+  status?: 'active' | 'paused' | 'expired';
+  /** Already lower-cased. */
+  q?: string;
+  category?: string;
+  tag?: string;
+  /** null: codes in no folder. */
+  folderId?: string | null;
+  favorite?: boolean;
+  /** The clock for `expired`. */
+  now: number;
+}
+
+const EXPIRED =
+  '(expires_at IS NOT NULL AND expires_at <= @now) OR (max_scans IS NOT NULL AND scan_count >= max_scans)';
+
+/** Turns a filter into a WHERE clause with named parameters; the partial index picks library or trash. */
+function where(filter: QrCodeFilter): { sql: string; params: Record<string, unknown> } {
+  const parts = [filter.trashed ? 'deleted_at IS NOT NULL' : 'deleted_at IS NULL'];
+  const params: Record<string, unknown> = {};
+  const add = (sql: string, name?: string, value?: unknown) => {
+    parts.push(sql);
+    if (name !== undefined) params[name] = value;
+  };
+  if (filter.type !== undefined) add('type = @type', 'type', filter.type);
+  if (filter.kind !== undefined) add('kind = @kind', 'kind', filter.kind);
+  if (filter.status === 'paused') add("status = 'paused'");
+  if (filter.status === 'expired') add(`status = 'active' AND (${EXPIRED})`, 'now', filter.now);
+  if (filter.status === 'active') add(`status = 'active' AND NOT (${EXPIRED})`, 'now', filter.now);
+  if (filter.q !== undefined) add('instr(search_text, @q) > 0', 'q', filter.q);
+  if (filter.category !== undefined) add('category = @category COLLATE NOCASE', 'category', filter.category);
+  if (filter.tag !== undefined) add('id IN (SELECT qr_code_id FROM qr_code_tags WHERE tag = @tag)', 'tag', filter.tag);
+  if (filter.folderId === null) add('folder_id IS NULL');
+  else if (filter.folderId !== undefined) add('folder_id = @folderId', 'folderId', filter.folderId);
+  if (filter.favorite !== undefined) add('is_favorite = @favorite', 'favorite', filter.favorite ? 1 : 0);
+  return { sql: parts.join(' AND '), params };
+}
+
+/** Data access for QR codes and their tags. */
+export class QrCodeStore {
+  private readonly stmts;
+  /** List queries differ only by which filters are set: a handful of shapes, each prepared once. */
+  private readonly prepared = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO qr_codes (id, name, kind, type, content, payload, short_token, short_url, status, design, category,
+           tags, folder_id, is_favorite, password_hash, expires_at, max_scans, scan_count, last_scanned_at, search_text,
+           created_at, updated_at, deleted_at)
+         VALUES (@id, @name, @kind, @type, @content, @payload, @short_token, @short_url, @status, @design, @category,
+           @tags, @folder_id, @is_favorite, @password_hash, @expires_at, @max_scans, @scan_count, @last_scanned_at,
+           @search_text, @created_at, @updated_at, @deleted_at)`,
+      ),
+      update: db.prepare(
+        `UPDATE qr_codes SET name = @name, content = @content, payload = @payload, status = @status, design = @design,
+           category = @category, tags = @tags, folder_id = @folder_id, is_favorite = @is_favorite,
+           password_hash = @password_hash, expires_at = @expires_at, max_scans = @max_scans,
+           search_text = @search_text, updated_at = @updated_at
+         WHERE id = @id`,
+      ),
+      byId: db.prepare<[string], QrCodeRow>('SELECT * FROM qr_codes WHERE id = ?'),
+      tokenTaken: db.prepare<[string], { id: string }>('SELECT id FROM qr_codes WHERE short_token = ?'),
+      trash: db.prepare('UPDATE qr_codes SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
+      restore: db.prepare(
+        'UPDATE qr_codes SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL',
+      ),
+      remove: db.prepare('DELETE FROM qr_codes WHERE id = ?'),
+      clearTags: db.prepare('DELETE FROM qr_code_tags WHERE qr_code_id = ?'),
+      addTag: db.prepare('INSERT OR IGNORE INTO qr_code_tags (tag, qr_code_id) VALUES (?, ?)'),
+    };
+  }
+
+  private statement(sql: string): Database.Statement {
+    let stmt = this.prepared.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.prepared.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private writeTags(id: string, tags: readonly string[]): void {
+    this.stmts.clearTags.run(id);
+    for (const tag of tags) this.stmts.addTag.run(tag, id);
+  }
+
+  /** Inserts codes and their tags in one transaction. */
+  insertMany(rows: readonly QrCodeRow[]): void {
+    this.db.transaction(() => {
+      for (const row of rows) {
+        this.stmts.insert.run(row);
+        this.writeTags(row.id, JSON.parse(row.tags) as string[]);
+      }
+    })();
+  }
+
+  update(row: QrCodeRow): void {
+    this.db.transaction(() => {
+      this.stmts.update.run(row);
+      this.writeTags(row.id, JSON.parse(row.tags) as string[]);
+    })();
+  }
+
+  findById(id: string): QrCodeRow | undefined {
+    return this.stmts.byId.get(id);
+  }
+
+  isTokenTaken(token: string): boolean {
+    return this.stmts.tokenTaken.get(token) !== undefined;
+  }
+
+  trash(id: string, at: number): void {
+    this.stmts.trash.run(at, at, id);
+  }
+
+  restore(id: string, at: number): void {
+    this.stmts.restore.run(at, id);
+  }
+
+  /** Deletes the code for good; its tags go with it (and its scans, once they exist, by cascade). */
+  remove(id: string): void {
+    this.stmts.remove.run(id);
+  }
+
+  /** Up to `limit + 1` rows after the cursor, newest first. */
+  listPage(filter: QrCodeFilter, limit: number, after?: PageCursor): QrCodeRow[] {
+    const w = where(filter);
+    const params: Record<string, unknown> = { ...w.params, limit: limit + 1 };
+    let sql = `SELECT * FROM qr_codes WHERE ${w.sql}`;
+    if (after) {
+      // Row-value comparison: an index seek straight to the cursor.
+      sql += ' AND (created_at, id) < (@afterCreatedAt, @afterId)';
+      params.afterCreatedAt = after.createdAt;
+      params.afterId = after.id;
+    }
+    sql += ' ORDER BY created_at DESC, id DESC LIMIT @limit';
+    return this.statement(sql).all(params) as QrCodeRow[];
+  }
+
+  /** One numbered page, for clients written against page-numbered APIs. */
+  listOffset(filter: QrCodeFilter, limit: number, offset: number): QrCodeRow[] {
+    const w = where(filter);
+    const sql = `SELECT * FROM qr_codes WHERE ${w.sql} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`;
+    return this.statement(sql).all({ ...w.params, limit, offset }) as QrCodeRow[];
+  }
+
+  count(filter: QrCodeFilter): number {
+    const w = where(filter);
+    return (this.statement(`SELECT COUNT(*) AS n FROM qr_codes WHERE ${w.sql}`).get(w.params) as { n: number }).n;
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { httpUrlProblem } from './content';
+
+const BaseUrl = z
+  .string()
+  .trim()
+  .max(200)
+  .refine(
+    (s) => httpUrlProblem(s) === null && !/[?#@]/.test(s),
+    'Use an http(s) URL with no credentials, query or fragment, e.g. https://qr.example.com',
+  )
+  .transform((s) => s.replace(/\/+$/, ''))
+  .meta({ description: 'Where phones reach the public listener, e.g. a tunnel or a reverse proxy.' });
+
+export const Settings = z
+  .object({
+    publicBaseUrl: z.string().meta({
+      description: 'The base of new dynamic codes\u2019 short URLs. Changing it never changes codes already made.',
+    }),
+  })
+  .meta({ id: 'Settings' });
+export type Settings = z.output<typeof Settings>;
+
+export const UpdateSettingsInput = z
+  .object({ publicBaseUrl: BaseUrl.nullable().optional().meta({ description: 'null returns to the default.' }) })
+  .strict()
+  .meta({ id: 'UpdateSettingsInput' });
+export type UpdateSettingsInput = z.output<typeof UpdateSettingsInput>;
