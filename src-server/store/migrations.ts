@@ -89,10 +89,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX qr_codes_trash ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NOT NULL;
       CREATE INDEX qr_codes_by_folder ON qr_codes (folder_id, created_at DESC, id DESC);
 
+      -- created_at is copied from the code so a tag filter reads its codes newest first straight from this index.
       CREATE TABLE qr_code_tags (
         tag TEXT NOT NULL COLLATE NOCASE,
+        created_at INTEGER NOT NULL,
         qr_code_id TEXT NOT NULL REFERENCES qr_codes (id) ON DELETE CASCADE,
-        PRIMARY KEY (tag, qr_code_id)
+        PRIMARY KEY (tag, created_at, qr_code_id)
       ) WITHOUT ROWID;
       CREATE INDEX qr_code_tags_by_code ON qr_code_tags (qr_code_id);
 

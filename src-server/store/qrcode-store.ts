@@ -62,12 +62,25 @@ function where(filter: QrCodeFilter): { sql: string; params: Record<string, unkn
   if (filter.status === 'active') add(`status = 'active' AND NOT (${EXPIRED})`, 'now', filter.now);
   if (filter.q !== undefined) add('instr(search_text, @q) > 0', 'q', filter.q);
   if (filter.category !== undefined) add('category = @category COLLATE NOCASE', 'category', filter.category);
-  if (filter.tag !== undefined) add('id IN (SELECT qr_code_id FROM qr_code_tags WHERE tag = @tag)', 'tag', filter.tag);
   if (filter.folderId === null) add('folder_id IS NULL');
   else if (filter.folderId !== undefined) add('folder_id = @folderId', 'folderId', filter.folderId);
   if (filter.favorite !== undefined) add('is_favorite = @favorite', 'favorite', filter.favorite ? 1 : 0);
   return { sql: parts.join(' AND '), params };
 }
+
+/**
+ * With a tag filter the rows come from the tag index, already newest first,
+ * so a common and a rare tag are both one ordered seek.
+ */
+function from(filter: QrCodeFilter, params: Record<string, unknown>): string {
+  if (filter.tag === undefined) return 'qr_codes';
+  params.tag = filter.tag;
+  return 'qr_code_tags t CROSS JOIN qr_codes ON qr_codes.id = t.qr_code_id AND t.tag = @tag';
+}
+
+/** The sort columns, taken from the table that drives the query so its index gives the order. */
+const sortKeys = (filter: QrCodeFilter): [string, string] =>
+  filter.tag === undefined ? ['qr_codes.created_at', 'qr_codes.id'] : ['t.created_at', 't.qr_code_id'];
 
 /** Data access for QR codes and their tags. */
 export class QrCodeStore {
@@ -100,7 +113,7 @@ export class QrCodeStore {
       ),
       remove: db.prepare('DELETE FROM qr_codes WHERE id = ?'),
       clearTags: db.prepare('DELETE FROM qr_code_tags WHERE qr_code_id = ?'),
-      addTag: db.prepare('INSERT OR IGNORE INTO qr_code_tags (tag, qr_code_id) VALUES (?, ?)'),
+      addTag: db.prepare('INSERT OR IGNORE INTO qr_code_tags (tag, created_at, qr_code_id) VALUES (?, ?, ?)'),
     };
   }
 
@@ -113,9 +126,9 @@ export class QrCodeStore {
     return stmt;
   }
 
-  private writeTags(id: string, tags: readonly string[]): void {
-    this.stmts.clearTags.run(id);
-    for (const tag of tags) this.stmts.addTag.run(tag, id);
+  private writeTags(row: QrCodeRow): void {
+    this.stmts.clearTags.run(row.id);
+    for (const tag of JSON.parse(row.tags) as string[]) this.stmts.addTag.run(tag, row.created_at, row.id);
   }
 
   /** Inserts codes and their tags in one transaction. */
@@ -123,7 +136,7 @@ export class QrCodeStore {
     this.db.transaction(() => {
       for (const row of rows) {
         this.stmts.insert.run(row);
-        this.writeTags(row.id, JSON.parse(row.tags) as string[]);
+        this.writeTags(row);
       }
     })();
   }
@@ -131,7 +144,7 @@ export class QrCodeStore {
   update(row: QrCodeRow): void {
     this.db.transaction(() => {
       this.stmts.update.run(row);
-      this.writeTags(row.id, JSON.parse(row.tags) as string[]);
+      this.writeTags(row);
     })();
   }
 
@@ -160,26 +173,33 @@ export class QrCodeStore {
   listPage(filter: QrCodeFilter, limit: number, after?: PageCursor): QrCodeRow[] {
     const w = where(filter);
     const params: Record<string, unknown> = { ...w.params, limit: limit + 1 };
-    let sql = `SELECT * FROM qr_codes WHERE ${w.sql}`;
+    let sql = `SELECT qr_codes.* FROM ${from(filter, params)} WHERE ${w.sql}`;
     if (after) {
       // Row-value comparison: an index seek straight to the cursor.
-      sql += ' AND (created_at, id) < (@afterCreatedAt, @afterId)';
+      sql += ` AND (${sortKeys(filter).join(', ')}) < (@afterCreatedAt, @afterId)`;
       params.afterCreatedAt = after.createdAt;
       params.afterId = after.id;
     }
-    sql += ' ORDER BY created_at DESC, id DESC LIMIT @limit';
+    const [time, id] = sortKeys(filter);
+    sql += ` ORDER BY ${time} DESC, ${id} DESC LIMIT @limit`;
     return this.statement(sql).all(params) as QrCodeRow[];
   }
 
   /** One numbered page, for clients written against page-numbered APIs. */
   listOffset(filter: QrCodeFilter, limit: number, offset: number): QrCodeRow[] {
     const w = where(filter);
-    const sql = `SELECT * FROM qr_codes WHERE ${w.sql} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`;
-    return this.statement(sql).all({ ...w.params, limit, offset }) as QrCodeRow[];
+    const params: Record<string, unknown> = { ...w.params, limit, offset };
+    const [time, id] = sortKeys(filter);
+    const sql = `SELECT qr_codes.* FROM ${from(filter, params)} WHERE ${w.sql}
+      ORDER BY ${time} DESC, ${id} DESC LIMIT @limit OFFSET @offset`;
+    return this.statement(sql).all(params) as QrCodeRow[];
   }
 
   count(filter: QrCodeFilter): number {
     const w = where(filter);
-    return (this.statement(`SELECT COUNT(*) AS n FROM qr_codes WHERE ${w.sql}`).get(w.params) as { n: number }).n;
+    const params: Record<string, unknown> = { ...w.params };
+    return (
+      this.statement(`SELECT COUNT(*) AS n FROM ${from(filter, params)} WHERE ${w.sql}`).get(params) as { n: number }
+    ).n;
   }
 }

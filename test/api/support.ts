@@ -107,3 +107,126 @@ export function postKey(ts: TestServer, adminKey: string, body: unknown): Promis
     body: JSON.stringify(body),
   });
 }
+
+// ---------------------------------------------------------------------------
+// QR codes
+
+/** A QR code as the API returns it (only what the tests read is typed). */
+export interface QrCodeBody {
+  id: string;
+  name: string;
+  kind: 'static' | 'dynamic';
+  type: string;
+  content: unknown;
+  payload: string;
+  shortToken: string | null;
+  shortUrl: string | null;
+  status: 'active' | 'paused' | 'expired';
+  design: Record<string, unknown>;
+  category: string | null;
+  tags: string[];
+  folderId: string | null;
+  isFavorite: boolean;
+  protection: { hasPassword: boolean; expiresAt: string | null; maxScans: number | null };
+  scanCount: number;
+  lastScannedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface QrCodePageBody {
+  data: QrCodeBody[];
+  nextCursor: string | null;
+  pagination?: { total: number; page: number; limit: number; pages: number };
+}
+
+/** Sends a JSON body (a value, or a string sent as it is) with a key. */
+export function sendJson(
+  ts: TestServer,
+  key: string,
+  pathname: string,
+  body: unknown,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return ts.api(pathname, {
+    key,
+    method: options.method ?? 'POST',
+    headers: { 'Content-Type': 'application/json', ...options.headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** POST /api/v1/qrcodes, asserting 201 with a Location naming the new code. */
+export async function createCode(ts: TestServer, key: string, body: unknown): Promise<QrCodeBody> {
+  const res = await sendJson(ts, key, '/api/v1/qrcodes', body);
+  const text = await res.text();
+  assert.equal(res.status, 201, `create ${JSON.stringify(body).slice(0, 200)}: ${text.slice(0, 500)}`);
+  const code = JSON.parse(text) as QrCodeBody;
+  assert.equal(res.headers.get('location'), `/api/v1/qrcodes/${code.id}`);
+  return code;
+}
+
+/** GET /api/v1/qrcodes/:id, asserting 200. */
+export async function getCode(ts: TestServer, key: string, id: string): Promise<QrCodeBody> {
+  const res = await ts.api(`/api/v1/qrcodes/${encodeURIComponent(id)}`, { key });
+  const text = await res.text();
+  assert.equal(res.status, 200, text.slice(0, 500));
+  return JSON.parse(text) as QrCodeBody;
+}
+
+/** PATCH /api/v1/qrcodes/:id, returning the response. */
+export function patchCode(ts: TestServer, key: string, id: string, body: unknown): Promise<Response> {
+  return sendJson(ts, key, `/api/v1/qrcodes/${encodeURIComponent(id)}`, body, { method: 'PATCH' });
+}
+
+/** GET a list URL, asserting 200. */
+export async function getPage(ts: TestServer, key: string, pathname: string): Promise<QrCodePageBody> {
+  const res = await ts.api(pathname, { key });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${pathname}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as QrCodePageBody;
+}
+
+/** Every code a list query returns, following nextCursor to the end. */
+export async function listAll(ts: TestServer, key: string, query = ''): Promise<QrCodeBody[]> {
+  const all: QrCodeBody[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; ; pages++) {
+    assert.ok(pages < 1000, 'pagination terminates');
+    const params = new URLSearchParams(query);
+    params.set('limit', '200');
+    if (cursor) params.set('cursor', cursor);
+    const page = await getPage(ts, key, `/api/v1/qrcodes?${params}`);
+    all.push(...page.data);
+    cursor = page.nextCursor;
+    if (cursor === null) return all;
+  }
+}
+
+/** Number of rows in qr_codes, read with SQL. */
+export function codeCount(ts: TestServer): number {
+  return (ts.store.db.prepare('SELECT COUNT(*) AS n FROM qr_codes').get() as { n: number }).n;
+}
+
+/** One qr_codes row, read with SQL. */
+export function codeRow(ts: TestServer, id: string): Record<string, unknown> | undefined {
+  return ts.store.db.prepare('SELECT * FROM qr_codes WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+}
+
+/** Asserts that `fn` writes nothing to qr_codes (nor to qr_code_tags). */
+export async function expectNothingWritten(ts: TestServer, fn: () => Promise<unknown>): Promise<void> {
+  const tags = () => (ts.store.db.prepare('SELECT COUNT(*) AS n FROM qr_code_tags').get() as { n: number }).n;
+  const before = [codeCount(ts), tags()];
+  await fn();
+  assert.deepEqual([codeCount(ts), tags()], before, 'nothing was written');
+}
+
+/** Asserts a VALIDATION_ERROR naming `path` for a create, and that no row was added. */
+export async function expectCreateRefused(ts: TestServer, key: string, body: unknown, path: string): Promise<Envelope> {
+  let envelope: Envelope | undefined;
+  await expectNothingWritten(ts, async () => {
+    envelope = await expectValidationError(await sendJson(ts, key, '/api/v1/qrcodes', body), path);
+  });
+  return envelope!;
+}
