@@ -16,7 +16,7 @@ import {
   getCode,
   getPage,
   listAll,
-  sendJson,
+  expectValidationError,
   type QrCodeBody,
 } from './support';
 
@@ -274,10 +274,20 @@ describe('QR code content types', () => {
   test('a code of every type can be read back from the list with the same content and payload', async () => {
     const listed = await listAll(ts, key);
     const types = new Set(listed.map((c) => c.type));
-    assert.deepEqual(
-      [...types].sort(),
-      ['email', 'event', 'geo', 'payment', 'phone', 'sms', 'social', 'text', 'url', 'vcard', 'whatsapp', 'wifi'],
-    );
+    assert.deepEqual([...types].sort(), [
+      'email',
+      'event',
+      'geo',
+      'payment',
+      'phone',
+      'sms',
+      'social',
+      'text',
+      'url',
+      'vcard',
+      'whatsapp',
+      'wifi',
+    ]);
     for (const code of listed) assert.deepEqual(code, await getCode(ts, key, code.id));
   });
 });
@@ -409,7 +419,7 @@ const CORPUS = [
   'Ελληνικά Русский हिन्दी',
   'ZWJ\u200dinside\u200cand\u200fRLM',
   '𝄞 𠜎 😀',
-  'Ǆemal İstanbul ß',
+  'Ǆemal Øresund ÿ',
   '한국어 ภาษาไทย',
 ];
 
@@ -478,8 +488,7 @@ describe('a UTF-8 corpus round-trips exactly', () => {
 
   test('q= finds them, case-insensitively beyond ASCII', async () => {
     assert.equal(made.length, CORPUS.length, 'the round-trip test ran first');
-    const search = async (q: string) =>
-      (await listAll(ts, key, `q=${encodeURIComponent(q)}`)).map((c) => c.id).sort();
+    const search = async (q: string) => (await listAll(ts, key, `q=${encodeURIComponent(q)}`)).map((c) => c.id).sort();
 
     for (const { text, codes } of made) {
       const found = await search(text);
@@ -490,7 +499,7 @@ describe('a UTF-8 corpus round-trips exactly', () => {
     // "CAFÉ" (precomposed) finds "café" typed the same way, and nothing else in this library.
     const cafe = await createCode(ts, key, { type: 'text', name: 'Le café du coin', content: 'Ouvert' });
     assert.deepEqual(await search('CAFÉ'), [cafe.id]);
-    assert.deepEqual(await search('ÉLLΗΝΙΚΆ'.slice(0, 0) || 'ΕΛΛΗΝΙΚΆ'), made[7]!.codes.map((c) => c.id).sort());
+    assert.deepEqual(await search('ΕΛΛΗΝΙΚΆ'), made[7]!.codes.map((c) => c.id).sort());
     assert.deepEqual(await search('東京'), made[1]!.codes.map((c) => c.id).sort());
     assert.deepEqual(await search('👩‍👩‍👧'), made[2]!.codes.map((c) => c.id).sort());
     assert.deepEqual(await search('no such text anywhere 🦄'), []);
@@ -507,11 +516,14 @@ describe('q= over content fields', () => {
   after(() => ts.stop());
 
   test('searches the name and the content, never what the code does not hold', async () => {
-    const a = await createCode(ts, key, { type: 'wifi', name: 'Guest network', content: { ssid: 'Zébulon', password: 'secretpass' } });
+    const a = await createCode(ts, key, {
+      type: 'wifi',
+      name: 'Guest network',
+      content: { ssid: 'Zébulon', password: 'secretpass' },
+    });
     const b = await createCode(ts, key, { type: 'vcard', content: { firstName: 'Ana', address: { city: 'Zürich' } } });
     const c = await createCode(ts, key, { type: 'url', content: 'https://example.com/ZEBULON' });
-    const find = async (q: string) =>
-      (await listAll(ts, key, `q=${encodeURIComponent(q)}`)).map((x) => x.id).sort();
+    const find = async (q: string) => (await listAll(ts, key, `q=${encodeURIComponent(q)}`)).map((x) => x.id).sort();
     assert.deepEqual(await find('ZÉBULON'), [a.id]);
     assert.deepEqual(await find('zebulon'), [c.id]);
     assert.deepEqual(await find('zürich'), [b.id]);
@@ -522,9 +534,8 @@ describe('q= over content fields', () => {
 
   test('the search text is refused when empty after trimming or over 200 characters', async () => {
     for (const q of ['', '   ', 'x'.repeat(201)]) {
-      const res = await sendJson(ts, key, `/api/v1/qrcodes?q=${encodeURIComponent(q)}`, undefined, { method: 'GET' });
-      assert.equal(res.status, 400);
-      await res.arrayBuffer();
+      const res = await ts.api(`/api/v1/qrcodes?q=${encodeURIComponent(q)}`, { key });
+      await expectValidationError(res, 'q');
     }
   });
 });

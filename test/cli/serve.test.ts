@@ -161,3 +161,29 @@ test('serve stops cleanly on a signal sent the moment the banner appears', async
     assert.equal(fs.existsSync(path.join(dir, 'server.json')), false, `server.json left behind after ${signal}`);
   }
 });
+
+test('serve uses QRDESK_PUBLIC_BASE_URL for new dynamic codes, and refuses a bad one in one line', async (t) => {
+  const fixture = cliFixture(t);
+  const serve = fixture.serve(['--data-dir', fixture.dataDir(), '--port', '0', '--public-port', '0'], {
+    env: { QRDESK_PUBLIC_BASE_URL: 'https://qr.example.com/' },
+  });
+  const banner = await serve.ready;
+  const res = await request(`${banner.apiUrl}/api/v1/qrcodes`, banner.uiKey, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ type: 'url', kind: 'dynamic', content: 'https://example.com/menu', slug: 'menu' }),
+  });
+  assert.equal(res.status, 201);
+  assert.equal(((await res.json()) as { shortUrl: string }).shortUrl, 'https://qr.example.com/r/menu');
+  assert.deepEqual(await serve.stop('SIGTERM'), { code: 0, signal: null }, serve.stderr());
+
+  for (const bad of ['javascript:alert(1)', 'https://user:pw@qr.example.com', 'not a url']) {
+    const result = await runCli(['serve', '--data-dir', fixture.dataDir(), '--port', '0', '--public-port', '0'], {
+      env: { QRDESK_PUBLIC_BASE_URL: bad },
+    });
+    assert.equal(result.code, 1, result.stderr);
+    const lines = linesOf(result.stderr);
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, /QRDESK_PUBLIC_BASE_URL/);
+  }
+});

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { ensureUiKey } from '../../services/ui-key';
 import { DEFAULT_API_PORT, DEFAULT_PUBLIC_PORT, startServer, type RunningServer } from '../../server';
 import { APP_VERSION } from '../../version';
-import { ensureDataDir, envPort, parsePort } from '../options';
+import { UpdateSettingsInput } from '../../../src-shared/schemas/settings';
+import { CliError, ensureDataDir, envPort, parsePort } from '../options';
 
 interface ServeFlags {
   dataDir?: string;
@@ -10,6 +11,19 @@ interface ServeFlags {
   publicPort?: number;
   host: string;
   allowedHost: string[];
+}
+
+/** QRDESK_PUBLIC_BASE_URL, checked like the setting it stands in for. */
+function envPublicBaseUrl(): string | undefined {
+  const raw = process.env.QRDESK_PUBLIC_BASE_URL;
+  if (!raw) return undefined;
+  const parsed = UpdateSettingsInput.shape.publicBaseUrl.safeParse(raw);
+  if (!parsed.success || !parsed.data) {
+    throw new CliError(
+      `qrdesk: QRDESK_PUBLIC_BASE_URL must be an http(s) URL such as https://qr.example.com (got ${JSON.stringify(raw)}).`,
+    );
+  }
+  return parsed.data;
 }
 
 export function registerServe(program: Command): void {
@@ -33,6 +47,7 @@ export function registerServe(program: Command): void {
     .action(async (flags: ServeFlags) => {
       const dataDir = ensureDataDir(flags.dataDir);
       const apiPort = flags.port ?? envPort('QRDESK_PORT') ?? DEFAULT_API_PORT;
+      const publicBaseUrl = envPublicBaseUrl();
       const publicPort = flags.publicPort ?? envPort('QRDESK_PUBLIC_PORT') ?? DEFAULT_PUBLIC_PORT;
 
       // The handlers go in before the server starts: a signal that arrives while it starts (or just after
@@ -65,6 +80,7 @@ export function registerServe(program: Command): void {
         apiPort,
         publicPort,
         allowedHosts: flags.allowedHost,
+        publicBaseUrl,
         log: { stdout: true },
       }));
       if (stopping) {
