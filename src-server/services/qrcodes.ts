@@ -8,6 +8,7 @@ import {
   type UpdateQrCodeInput,
 } from '../../src-shared/schemas/qrcodes';
 import { encodePayload } from '../../src-shared/payloads';
+import { payloadCapacityProblem } from '../../src-shared/qr-capacity';
 import { type ErrorDetail } from '../../src-shared/errors';
 import { AppError, notFound } from '../errors';
 import { newId, toIso } from '../ids';
@@ -126,6 +127,15 @@ function rowToQrCode(row: QrCodeRow, now: number): QrCode {
   };
 }
 
+/** Refuses content that could never be printed as a QR code at the design's error-correction level. */
+function checkCapacity(payload: string, design: Design): void {
+  const problem = payloadCapacityProblem(payload, design.errorCorrection);
+  if (problem)
+    throw new AppError('VALIDATION_ERROR', `Invalid body: content: ${problem}`, [
+      { path: 'content', message: problem },
+    ]);
+}
+
 const searchText = (name: string, payload: string, content: unknown): string =>
   [name, payload, ...textOf(content)].join('\n').toLowerCase();
 
@@ -171,6 +181,8 @@ export class QrCodeService {
       shortUrl = `${this.settings.get().publicBaseUrl}/r/${shortToken}`;
     }
     const payload = shortUrl ?? encodePayload(input.type, input.content);
+    const design = applyDesign(DEFAULT_DESIGN, input.design);
+    checkCapacity(payload, design);
     const name = input.name ?? defaultName(input.type, input.content);
     const protection = input.protection ?? {};
     return {
@@ -183,7 +195,7 @@ export class QrCodeService {
       short_token: shortToken,
       short_url: shortUrl,
       status: input.status ?? 'active',
-      design: JSON.stringify(applyDesign(DEFAULT_DESIGN, input.design)),
+      design: JSON.stringify(design),
       category: input.category ?? null,
       tags: JSON.stringify(input.tags ?? []),
       folder_id: input.folderId ?? null,
@@ -303,6 +315,8 @@ export class QrCodeService {
     }
     // A dynamic code keeps its token and short URL: only where it leads changes.
     const payload = row.kind === 'dynamic' ? row.payload : encodePayload(type, content as never);
+    const design = applyDesign(JSON.parse(row.design) as Design, patch.design);
+    checkCapacity(payload, design);
     const name = patch.name ?? row.name;
     const next: QrCodeRow = {
       ...row,
@@ -310,7 +324,7 @@ export class QrCodeService {
       content: JSON.stringify(content),
       payload,
       status: patch.status ?? row.status,
-      design: JSON.stringify(applyDesign(JSON.parse(row.design) as Design, patch.design)),
+      design: JSON.stringify(design),
       category: patch.category === undefined ? row.category : patch.category,
       tags: patch.tags === undefined ? row.tags : JSON.stringify(patch.tags),
       folder_id: patch.folderId === undefined ? row.folder_id : patch.folderId,
