@@ -74,7 +74,9 @@ function where(filter: QrCodeFilter): { sql: string; params: Record<string, unkn
  */
 function from(filter: QrCodeFilter, params: Record<string, unknown>): string {
   if (filter.tag === undefined) return 'qr_codes';
-  params.tag = filter.tag;
+  // Tags are indexed lower-cased (JavaScript's Unicode-aware lower case; NOCASE only folds ASCII),
+  // so `tag=CAFÉ` finds "Café".
+  params.tag = filter.tag.toLowerCase();
   return 'qr_code_tags t CROSS JOIN qr_codes ON qr_codes.id = t.qr_code_id AND t.tag = @tag';
 }
 
@@ -128,7 +130,9 @@ export class QrCodeStore {
 
   private writeTags(row: QrCodeRow): void {
     this.stmts.clearTags.run(row.id);
-    for (const tag of JSON.parse(row.tags) as string[]) this.stmts.addTag.run(tag, row.created_at, row.id);
+    for (const tag of JSON.parse(row.tags) as string[]) {
+      this.stmts.addTag.run(tag.toLowerCase(), row.created_at, row.id);
+    }
   }
 
   /** Inserts codes and their tags in one transaction. */

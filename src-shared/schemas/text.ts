@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
+/** C0, DEL and C1 (U+0080-U+009F, e.g. NEL and the 8-bit CSI that starts terminal escapes) control characters. */
 const hasControlChars = (s: string, allowNewlines: boolean): boolean =>
-  [...s].some((c) => {
-    const code = c.charCodeAt(0);
-    if (allowNewlines && (c === '\n' || c === '\t' || c === '\r')) return false;
-    return code < 0x20 || code === 0x7f;
-  });
+  (allowNewlines ? /(?![\t\n\r])\p{Cc}/u : /\p{Cc}/u).test(s);
 
 /** A lone UTF-16 surrogate cannot be stored as UTF-8; refuse it rather than store U+FFFD. */
 const hasLoneSurrogate = (s: string): boolean => /[\uD800-\uDFFF]/u.test(s);

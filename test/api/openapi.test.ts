@@ -96,4 +96,142 @@ describe('/openapi.json', () => {
       await asset.arrayBuffer();
     }
   });
+
+  // QR codes, folders and settings (issue 3).
+
+  type Operation = {
+    parameters?: { in: string; name: string; schema?: { enum?: string[]; $ref?: string } }[];
+    requestBody?: unknown;
+    responses: Record<string, unknown>;
+    'x-required-scope'?: string;
+  };
+  const op = (path: string, method: string) => {
+    const found = (doc.paths[path] as Record<string, Operation> | undefined)?.[method];
+    assert.ok(found, `${method} ${path} is documented`);
+    return found;
+  };
+  const schema = (name: string) => {
+    const found = doc.components.schemas[name] as Record<string, unknown> | undefined;
+    assert.ok(found, `schema ${name}`);
+    return found;
+  };
+
+  it('documents every QR code, folder and settings path and method, with the scope each needs', () => {
+    const expected: [string, string, string][] = [
+      ['/api/v1/qrcodes', 'get', 'read'],
+      ['/api/v1/qrcodes', 'post', 'write'],
+      ['/api/v1/qrcodes/bulk', 'post', 'write'],
+      ['/api/v1/qrcodes/{id}', 'get', 'read'],
+      ['/api/v1/qrcodes/{id}', 'patch', 'write'],
+      ['/api/v1/qrcodes/{id}', 'delete', 'write'],
+      ['/api/v1/qrcodes/{id}/restore', 'post', 'write'],
+      ['/api/v1/folders', 'get', 'read'],
+      ['/api/v1/folders', 'post', 'write'],
+      ['/api/v1/folders/{id}', 'get', 'read'],
+      ['/api/v1/folders/{id}', 'patch', 'write'],
+      ['/api/v1/folders/{id}', 'delete', 'write'],
+      ['/api/v1/settings', 'get', 'admin'],
+      ['/api/v1/settings', 'patch', 'admin'],
+    ];
+    for (const [path, method, scope] of expected) {
+      const operation = op(path, method);
+      assert.equal(operation['x-required-scope'], scope, `${method} ${path} needs ${scope}`);
+      assert.deepEqual(operation.responses['403'], { $ref: '#/components/responses/Forbidden' });
+      if ((method === 'post' || method === 'patch') && !path.endsWith('/restore')) {
+        assert.ok(operation.requestBody, `${method} ${path} has a body`);
+      }
+    }
+    assert.deepEqual(op('/api/v1/qrcodes', 'post').responses['409'], { $ref: '#/components/responses/Conflict' });
+    assert.deepEqual(op('/api/v1/qrcodes/{id}', 'get').responses['404'], { $ref: '#/components/responses/NotFound' });
+    assert.deepEqual(op('/api/v1/qrcodes/{id}', 'patch').responses['409'], { $ref: '#/components/responses/Conflict' });
+    assert.ok(op('/api/v1/qrcodes', 'post').responses['201'], 'create answers 201');
+    const deleteParams = op('/api/v1/qrcodes/{id}', 'delete').parameters!.map((p) => `${p.in} ${p.name}`);
+    assert.ok(deleteParams.includes('query permanent'));
+    const listParams = op('/api/v1/qrcodes', 'get').parameters!.map((p) => p.name);
+    for (const name of [
+      'limit',
+      'cursor',
+      'page',
+      'type',
+      'kind',
+      'status',
+      'q',
+      'category',
+      'tag',
+      'folderId',
+      'favorite',
+      'trashed',
+    ]) {
+      assert.ok(listParams.includes(name), `list documents ${name}`);
+    }
+    const conflict = JSON.stringify(
+      (doc as unknown as { components: { responses: Record<string, unknown> } }).components.responses.Conflict,
+    );
+    assert.match(conflict, /IDEMPOTENCY_CONFLICT/);
+  });
+
+  it('documents Idempotency-Key on POST /qrcodes and /qrcodes/bulk only', () => {
+    const idem = (path: string) =>
+      (op(path, 'post').parameters ?? []).filter((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+    assert.equal(idem('/api/v1/qrcodes').length, 1);
+    assert.equal(idem('/api/v1/qrcodes/bulk').length, 1);
+    for (const path of ['/api/v1/api-keys', '/api/v1/folders', '/api/v1/qrcodes/{id}/restore']) {
+      assert.equal(idem(path).length, 0, `${path} does not take one`);
+    }
+  });
+
+  it('documents the enums: types, kinds, statuses and every design style', () => {
+    assert.deepEqual(schema('QrType').enum, [
+      'url',
+      'text',
+      'wifi',
+      'vcard',
+      'email',
+      'phone',
+      'sms',
+      'whatsapp',
+      'geo',
+      'event',
+      'payment',
+      'social',
+    ]);
+    assert.deepEqual(schema('QrKind').enum, ['static', 'dynamic']);
+    assert.deepEqual(schema('QrStatus').enum, ['active', 'paused', 'expired']);
+    const design = schema('Design') as {
+      properties: Record<string, { enum?: string[]; minimum?: number; maximum?: number }>;
+    };
+    assert.deepEqual(design.properties.dotStyle!.enum, [
+      'square',
+      'dots',
+      'rounded',
+      'extra-rounded',
+      'classy',
+      'classy-rounded',
+    ]);
+    assert.deepEqual(design.properties.cornerSquareStyle!.enum, ['square', 'dot', 'extra-rounded']);
+    assert.deepEqual(design.properties.cornerDotStyle!.enum, ['square', 'dot']);
+    assert.deepEqual(design.properties.errorCorrection!.enum, ['L', 'M', 'Q', 'H']);
+    assert.equal(design.properties.margin!.minimum, 0);
+    assert.equal(design.properties.margin!.maximum, 20);
+    // The create body is one variant per type, told apart by `type`.
+    const create = schema('CreateQrCodeInput') as {
+      oneOf: unknown[];
+      discriminator: { propertyName: string; mapping: Record<string, string> };
+    };
+    assert.equal(create.oneOf.length, 12);
+    assert.equal(create.discriminator.propertyName, 'type');
+    assert.deepEqual(Object.keys(create.discriminator.mapping).sort(), [...(schema('QrType').enum as string[])].sort());
+    for (const name of [
+      'WifiContent',
+      'VcardContent',
+      'EventContent',
+      'PaymentContent',
+      'SocialContent',
+      'BulkCreateResult',
+      'Folder',
+      'Settings',
+    ]) {
+      schema(name);
+    }
+  });
 });

@@ -515,7 +515,7 @@ describe('q= over content fields', () => {
   });
   after(() => ts.stop());
 
-  test('searches the name and the content, never what the code does not hold', async () => {
+  test('searches the name and the content fields', async () => {
     const a = await createCode(ts, key, {
       type: 'wifi',
       name: 'Guest network',

@@ -378,13 +378,15 @@ describe('protection and status', () => {
     assert.notEqual(other.password_hash, hash);
     assert.equal(other.password_hash.split('$')[0], 'scrypt');
 
-    // Not anywhere in the database files either.
-    ts.store.db.pragma('wal_checkpoint(PASSIVE)');
-    for (const file of fs.readdirSync(ts.dataDir)) {
+    // Not anywhere in the data directory either: database, WAL, logs.
+    let files = 0;
+    for (const file of fs.readdirSync(ts.dataDir, { recursive: true }) as string[]) {
       const full = path.join(ts.dataDir, file);
       if (!fs.statSync(full).isFile()) continue;
+      files++;
       assert.ok(!fs.readFileSync(full).includes(Buffer.from(password, 'utf8')), `${file} does not hold the password`);
     }
+    assert.ok(files >= 2, 'the database and its log were searched');
 
     // null removes the password.
     const removed = (await (
@@ -563,6 +565,28 @@ describe('designs', () => {
     ).json()) as QrCodeBody;
     assert.deepEqual(noLogo.design, { ...patched.design, logo: null, gradient: null });
     code = noLogo;
+  });
+
+  test('a payload too long for the symbol is refused, on create and when a PATCH raises the error correction', async () => {
+    // 900 CJK characters are 2,700 bytes of UTF-8: over level M (2,331 bytes), within level L (2,953).
+    const long = '東'.repeat(900);
+    await expectCreateRefused(ts, key, { type: 'text', content: long }, 'content');
+    const fits = await createCode(ts, key, { type: 'text', content: long, design: { errorCorrection: 'L' } });
+    assert.equal(Buffer.byteLength(fits.payload), 2700);
+    await expectNothingWritten(ts, async () => {
+      const res = await patchCode(ts, key, fits.id, { design: { errorCorrection: 'H' } });
+      const envelope = await expectError(res, 400, 'VALIDATION_ERROR');
+      assert.match(envelope.error.message, /2700 bytes/);
+    });
+    assert.deepEqual(await getCode(ts, key, fits.id), fits);
+    // A dynamic code encodes its short URL, whatever the length of the text it opens.
+    const dynamic = await createCode(ts, key, {
+      type: 'text',
+      kind: 'dynamic',
+      content: long,
+      design: { errorCorrection: 'H' },
+    });
+    assert.equal(dynamic.content, long);
   });
 
   const bad: [design: unknown, path: string][] = [

@@ -6,6 +6,31 @@ import type { AppContext } from '../context';
 /** Large enough for any JSON document the API takes; uploads get their own limit. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
+/** Far deeper than any body the API takes (a bulk item's gradient stops are 6 levels down). */
+export const JSON_MAX_DEPTH = 64;
+
+/**
+ * Whether valid JSON text nests arrays and objects deeper than `max`. Such a
+ * document parses, but JSON.stringify (idempotency fingerprints, storage)
+ * recurses and would overflow the stack on it: refuse it up front.
+ */
+export function jsonNestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character; an unescaped quote ends the string.
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 const hasBody = (ctx: AppContext): boolean =>
   ctx.req.headers['transfer-encoding'] !== undefined || Number(ctx.req.headers['content-length'] ?? 0) > 0;
 
@@ -51,9 +76,14 @@ export async function readJsonBody(ctx: AppContext, limit = JSON_BODY_LIMIT): Pr
   }
   // A chunked request may still turn out to carry nothing: treat it as no body.
   if (text.length === 0) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new AppError('INVALID_BODY', 'The request body is not valid JSON.');
   }
+  if (jsonNestedDeeperThan(text, JSON_MAX_DEPTH)) {
+    throw new AppError('INVALID_BODY', `The request body nests arrays and objects more than ${JSON_MAX_DEPTH} deep.`);
+  }
+  return value;
 }
