@@ -19,6 +19,7 @@ import { defaultUiDir } from './paths';
 import { ApiKeyService } from './services/api-keys';
 import { FolderService } from './services/folders';
 import { IdempotencyService } from './services/idempotency';
+import { installSecret } from './services/install-secret';
 import { QrCodeService } from './services/qrcodes';
 import { SettingsService } from './services/settings';
 import { RateLimits } from './services/rate-limits';
@@ -134,7 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = new ApiKeyService(store);
   const rateLimits = new RateLimits(apiKeys.usage);
   apiKeys.usage.startAutoFlush();
-  const idempotency = new IdempotencyService(store);
+  const idempotency = new IdempotencyService(store, installSecret(dataDir));
   const settings = new SettingsService(store, () => options.publicBaseUrl ?? late.publicUrl);
   const folders = new FolderService(store);
   const qrCodes = new QrCodeService(store, settings, folders);

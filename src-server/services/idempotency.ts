@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { AppError } from '../errors';
 import type { Store } from '../store/store';
 
@@ -20,8 +20,13 @@ export interface StoredResponse {
 export class IdempotencyService {
   constructor(
     private readonly store: Store,
+    /** Keys the request fingerprints, so a copy of the database alone cannot test guesses of what was sent. */
+    private readonly secret: Buffer,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // No request survives a restart: claims left by a crash would otherwise block their keys for 24 hours.
+    this.store.idempotency.releaseUnfinished();
+  }
 
   static checkKey(raw: string): string {
     if (!KEY_PATTERN.test(raw)) {
@@ -32,8 +37,9 @@ export class IdempotencyService {
     return raw;
   }
 
-  static fingerprint(method: string, path: string, body: unknown): Buffer {
-    return createHash('sha256')
+  /** An HMAC of the request: bodies can hold passwords, which must not be guessable from a plain hash. */
+  fingerprint(method: string, path: string, body: unknown): Buffer {
+    return createHmac('sha256', this.secret)
       .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
       .digest();
   }

@@ -29,6 +29,7 @@ export class IdempotencyStore {
       ),
       release: db.prepare('DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ?'),
       purge: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
+      releaseUnfinished: db.prepare('DELETE FROM idempotency_keys WHERE status IS NULL'),
     };
   }
 
@@ -48,6 +49,11 @@ export class IdempotencyStore {
   /** Frees a key whose request failed, so the client can retry it. */
   release(keyId: string, idemKey: string): void {
     this.stmts.release.run(keyId, idemKey);
+  }
+
+  /** Frees keys whose request never finished (the process stopped mid-request). */
+  releaseUnfinished(): void {
+    this.stmts.releaseUnfinished.run();
   }
 
   purgeOlderThan(at: number): void {

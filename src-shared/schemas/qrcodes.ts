@@ -168,10 +168,11 @@ export const ListQrCodesQuery = z
     q: z
       .string()
       .trim()
-      .min(1)
       .max(200)
       .optional()
-      .meta({ description: 'Case-insensitive search in name and content.' }),
+      // An emptied search box means no search, not an error.
+      .transform((q) => (q ? q : undefined))
+      .meta({ description: 'Case-insensitive search in name and content; empty means no search.' }),
     category: z.string().max(50).optional(),
     tag: z.string().max(32).optional(),
     folderId: z.string().max(64).optional().meta({ description: 'A folder id, or `none` for codes in no folder.' }),

@@ -4,8 +4,11 @@
  * the key.
  */
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import {
   codeCount,
   createCode,
@@ -212,10 +215,12 @@ describe('Idempotency-Key', () => {
 
   test('the header is refused where it is not supported, and ignored on methods other than POST', async () => {
     const code = await createCode(ts, key, { type: 'text', content: 'x' });
-    await expectValidationError(
-      await sendJson(ts, key, '/api/v1/folders', { name: 'f' }, { headers: { 'Idempotency-Key': 'folder-1' } }),
-      'Idempotency-Key',
-    );
+    // Folders honour it like every POST but key creation.
+    const folder = await sendJson(ts, key, '/api/v1/folders', { name: 'f' }, { headers: { 'Idempotency-Key': 'f-1' } });
+    assert.equal(folder.status, 201);
+    const again = await sendJson(ts, key, '/api/v1/folders', { name: 'f' }, { headers: { 'Idempotency-Key': 'f-1' } });
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(await again.json(), await folder.json());
     const patched = await sendJson(
       ts,
       key,
@@ -228,5 +233,42 @@ describe('Idempotency-Key', () => {
     );
     assert.equal(patched.status, 200);
     assert.equal(((await patched.json()) as QrCodeBody).name, 'renamed');
+  });
+});
+
+describe('idempotency across restarts', () => {
+  test('a claim left by a crash mid-request does not block its key after a restart; fingerprints are keyed', async (t) => {
+    const dataDir = tempDataDir();
+    let ts = await startTestServer({ dataDir });
+    t.after(() => ts.stop());
+    const key = ts.createKey({ scopes: ['write'] });
+    const keyId = (ts.store.db.prepare('SELECT id FROM api_keys').get() as { id: string }).id;
+    // What a process killed between claiming the key and answering leaves behind.
+    ts.store.db
+      .prepare('INSERT INTO idempotency_keys (key_id, idem_key, request_hash, created_at) VALUES (?, ?, ?, ?)')
+      .run(keyId, 'crashed', Buffer.alloc(32), Date.now());
+    await ts.stop({ keepData: true });
+
+    ts = await startTestServer({ dataDir });
+    const body = JSON.stringify({ type: 'text', content: 'after the crash' });
+    const res = await ts.api('/api/v1/qrcodes', {
+      key,
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'crashed' },
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    await res.arrayBuffer();
+
+    // The stored fingerprint is an HMAC under the install secret (a 0600 file), not a plain hash of the body.
+    const secretFile = path.join(dataDir, 'secret');
+    assert.equal(fs.statSync(secretFile).mode & 0o777, 0o600);
+    const stored = ts.store.db
+      .prepare("SELECT request_hash FROM idempotency_keys WHERE idem_key = 'crashed'")
+      .get() as { request_hash: Buffer };
+    const plain = createHash('sha256').update(`POST /api/v1/qrcodes\n${body}`).digest();
+    const keyed = createHmac('sha256', fs.readFileSync(secretFile)).update(`POST /api/v1/qrcodes\n${body}`).digest();
+    assert.ok(!stored.request_hash.equals(plain));
+    assert.ok(stored.request_hash.equals(keyed));
   });
 });

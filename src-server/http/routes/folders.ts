@@ -27,6 +27,7 @@ export function folderRoutes(folders: FolderService): Route[] {
       tag: TAG,
       auth: 'write',
       body: CreateFolderInput,
+      idempotent: true,
       success: { status: 201, description: 'The new folder', schema: Folder },
       handler: ({ body }) => {
         const folder = folders.create(body);

@@ -122,6 +122,7 @@ export function qrCodeRoutes(codes: QrCodeService): Route[] {
       summary: 'Restore a QR code from the trash',
       tag: TAG,
       auth: 'write',
+      idempotent: true,
       params: IdParams,
       success: { status: 200, description: 'The restored code', schema: QrCode },
       errors: ['NOT_FOUND'],
