@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as ibantools from 'ibantools';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { parseEvent, parseVcard, vcardValue } from './payload-parsers';
+import { parseEvent, parseVcard, vcardValue } from '../helpers/payload-parsers';
 import {
   codeRow,
   createCode,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ibantools from 'ibantools';
-import ICAL from 'ical.js';
+import { parseEvent, parseVcard, vcardValue } from '../helpers/payload-parsers';
 import { encodePayload } from '../../src-shared/payloads';
 import { ibanProblem, isCreditorReference, SEPA_IBAN_LENGTHS } from '../../src-shared/payloads/iban';
 import { CONTENT_SCHEMAS, type ContentOf, type QrType } from '../../src-shared/schemas/content';
@@ -37,32 +37,6 @@ const SPECIALS = 'a\\b,c;d:e"f\'g<h>i&j%k+l=m?n#o/p';
 
 // ---------------------------------------------------------------------------
 
-interface ParsedVcard {
-  props: Map<string, { params: Record<string, unknown>; values: unknown[] }[]>;
-}
-
-function parseVcard(payload: string): ParsedVcard {
-  const component = new ICAL.Component(ICAL.parse(payload) as unknown[]);
-  assert.equal(component.name, 'vcard');
-  const props: ParsedVcard['props'] = new Map();
-  for (const prop of component.getAllProperties()) {
-    const list = props.get(prop.name) ?? [];
-    // vCard 3.0 (RFC 2426) escapes ";" in every TEXT value, and readers (ZXing, Android, iOS) unescape it.
-    // ical.js applies vCard 4.0's rule (RFC 6350: "\;" only in structured values such as N and ADR),
-    // so it leaves "\;" in FN, TITLE and NOTE: undo that one escape there, nothing else.
-    const values = prop.getValues().map((v) => (typeof v === 'string' ? v.replace(/\\;/g, ';') : v));
-    list.push({ params: prop.toJSON()[1] as Record<string, unknown>, values });
-    props.set(prop.name, list);
-  }
-  return { props };
-}
-
-const one = (card: ParsedVcard, name: string): unknown => {
-  const list = card.props.get(name);
-  assert.equal(list?.length, 1, `one ${name}`);
-  return list[0]!.values[0];
-};
-
 describe('vCard payloads parsed by ical.js', () => {
   for (const text of [...CORPUS, SPECIALS]) {
     it(`give back ${JSON.stringify(text)} in every field`, () => {
@@ -78,14 +52,14 @@ describe('vCard payloads parsed by ical.js', () => {
         note: `${text}\n${text}\ttab`,
       };
       const card = parseVcard(encode('vcard', content));
-      assert.equal(one(card, 'version'), '3.0');
-      assert.deepEqual(one(card, 'n'), [content.lastName, content.firstName, '', '', '']);
-      assert.equal(one(card, 'fn'), `${content.firstName} ${content.lastName}`);
-      assert.equal(one(card, 'org'), content.organization);
-      assert.equal(one(card, 'title'), content.title);
-      assert.equal(one(card, 'note'), content.note);
-      assert.equal(one(card, 'url'), content.website);
-      assert.deepEqual(one(card, 'adr'), [
+      assert.equal(vcardValue(card, 'version'), '3.0');
+      assert.deepEqual(vcardValue(card, 'n'), [content.lastName, content.firstName, '', '', '']);
+      assert.equal(vcardValue(card, 'fn'), `${content.firstName} ${content.lastName}`);
+      assert.equal(vcardValue(card, 'org'), content.organization);
+      assert.equal(vcardValue(card, 'title'), content.title);
+      assert.equal(vcardValue(card, 'note'), content.note);
+      assert.equal(vcardValue(card, 'url'), content.website);
+      assert.deepEqual(vcardValue(card, 'adr'), [
         '',
         '',
         content.address.street,
@@ -101,7 +75,7 @@ describe('vCard payloads parsed by ical.js', () => {
           [undefined, '06 12 34 56 78'],
         ],
       );
-      assert.equal(one(card, 'email'), 'amelie@example.com');
+      assert.equal(vcardValue(card, 'email'), 'amelie@example.com');
     });
   }
 
@@ -129,21 +103,11 @@ describe('vCard payloads parsed by ical.js', () => {
     }
     assert.ok(!/\r\n(?![ A-Z]|$)/.test(payload), 'continuation lines start with a space');
     assert.ok(!/[\r\n]/.test(payload.replace(/\r\n/g, '')), 'every line break is CRLF');
-    assert.equal(one(parseVcard(payload), 'note'), note);
+    assert.equal(vcardValue(parseVcard(payload), 'note'), note);
   });
 });
 
 // ---------------------------------------------------------------------------
-
-function parseEvent(payload: string) {
-  const calendar = new ICAL.Component(ICAL.parse(payload) as unknown[]);
-  assert.equal(calendar.name, 'vcalendar');
-  assert.equal(calendar.getFirstPropertyValue('version'), '2.0');
-  assert.equal(calendar.getFirstPropertyValue('prodid'), '-//qrdesk//EN');
-  const vevent = calendar.getFirstSubcomponent('vevent');
-  assert.ok(vevent);
-  return { vevent, event: new ICAL.Event(vevent) };
-}
 
 describe('iCalendar payloads parsed by ical.js', () => {
   for (const text of [...CORPUS, SPECIALS]) {

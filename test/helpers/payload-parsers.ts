@@ -1,6 +1,6 @@
 /**
  * Payloads read back by parsers that are not ours (ical.js for vCard and
- * iCalendar), for the API tests.
+ * iCalendar), for the unit and API tests.
  */
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
@@ -15,8 +15,9 @@ export function parseVcard(payload: string): ParsedVcard {
   const props: ParsedVcard['props'] = new Map();
   for (const prop of component.getAllProperties()) {
     const list = props.get(prop.name) ?? [];
-    // vCard 3.0 escapes ";" in every TEXT value; ical.js applies vCard 4.0's rule and keeps "\;"
-    // outside structured values (see test/unit/content-roundtrip.test.ts): undo that one escape.
+    // vCard 3.0 (RFC 2426) escapes ";" in every TEXT value, and readers (ZXing, Android, iOS) unescape it.
+    // ical.js applies vCard 4.0's rule (RFC 6350: "\;" only in structured values such as N and ADR),
+    // so it leaves "\;" in FN, TITLE and NOTE: undo that one escape there, nothing else.
     const values = prop.getValues().map((v) => (typeof v === 'string' ? v.replace(/\\;/g, ';') : v));
     list.push({ params: prop.toJSON()[1] as Record<string, unknown>, values });
     props.set(prop.name, list);
@@ -35,6 +36,7 @@ export function parseEvent(payload: string) {
   const calendar = new ICAL.Component(ICAL.parse(payload) as unknown[]);
   assert.equal(calendar.name, 'vcalendar');
   assert.equal(calendar.getFirstPropertyValue('version'), '2.0');
+  assert.equal(calendar.getFirstPropertyValue('prodid'), '-//qrdesk//EN');
   const vevent = calendar.getFirstSubcomponent('vevent');
   assert.ok(vevent, 'a VEVENT');
   return { vevent, event: new ICAL.Event(vevent) };
