@@ -35,6 +35,11 @@ const HEADERS = {
   'X-Daily-Limit': int('Requests allowed per UTC day, when the key has a daily cap.'),
   'X-Daily-Remaining': int('Requests left today (UTC), when the key has a daily cap.'),
   'Retry-After': int('Seconds to wait before retrying.'),
+  Location: { description: 'The URL of the created resource.', schema: { type: 'string' as const } },
+  'Idempotent-Replayed': {
+    description: '`true` when this is the stored first response to an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
 };
 const headerRef = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
 
@@ -59,6 +64,7 @@ function errorResponses(usedStatuses: ReadonlySet<number>) {
           headers: {
             'X-Request-Id': headerRef('X-Request-Id'),
             ...(status === 429 ? { ...rateHeaders, 'Retry-After': headerRef('Retry-After') } : {}),
+            ...(status === 409 ? { 'Retry-After': headerRef('Retry-After') } : {}),
           },
           content: { 'application/json': { schema: ErrorEnvelopeSchema } },
         },
@@ -77,6 +83,10 @@ export function errorCodesFor(route: Route): ErrorCode[] {
   // The Host/Origin guard stands in front of every route on the API listener.
   codes.add('FORBIDDEN');
   if (route.params || route.query || route.body) codes.add('VALIDATION_ERROR');
+  if (route.idempotent) {
+    codes.add('IDEMPOTENCY_CONFLICT');
+    codes.add('CONFLICT');
+  }
   if (route.method !== 'get') {
     codes.add('INVALID_BODY');
     codes.add('PAYLOAD_TOO_LARGE');
@@ -90,7 +100,12 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
   const responses: ZodOpenApiResponsesObject = {
     [String(route.success.status) as '200']: {
       description: route.success.description,
-      headers: { 'X-Request-Id': headerRef('X-Request-Id'), ...(route.auth === 'none' ? {} : rateHeaders) },
+      headers: {
+        'X-Request-Id': headerRef('X-Request-Id'),
+        ...(route.auth === 'none' ? {} : rateHeaders),
+        ...(route.success.status === 201 ? { Location: headerRef('Location') } : {}),
+        ...(route.idempotent ? { 'Idempotent-Replayed': headerRef('Idempotent-Replayed') } : {}),
+      },
       content: { 'application/json': { schema: route.success.schema } },
     },
   };

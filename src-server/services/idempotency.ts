@@ -11,6 +11,19 @@ export interface StoredResponse {
   body: unknown;
 }
 
+/** The same JSON with object keys sorted, so key order does not make two equal bodies differ. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
 /**
  * Idempotency-Key handling for POSTs: the first response to a key is stored
  * for 24 hours and replayed to a retry with the same body; the same key with a
@@ -40,7 +53,7 @@ export class IdempotencyService {
   /** An HMAC of the request: bodies can hold passwords, which must not be guessable from a plain hash. */
   fingerprint(method: string, path: string, body: unknown): Buffer {
     return createHmac('sha256', this.secret)
-      .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
+      .update(`${method} ${path}\n${JSON.stringify(canonical(body ?? null))}`)
       .digest();
   }
 

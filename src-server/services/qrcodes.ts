@@ -136,8 +136,11 @@ function checkCapacity(payload: string, design: Design): void {
     ]);
 }
 
-const searchText = (name: string, payload: string, content: unknown): string =>
-  [name, payload, ...textOf(content)].join('\n').toLowerCase();
+/** What `q` searches: the name and the content, not the payload (whose syntax, e.g. WIFI:T:, would match everything). */
+const searchText = (name: string, content: unknown): string => [name, ...textOf(content)].join('\n').toLowerCase();
+
+const passwordHashFor = (input: CreateQrCodeInput): Promise<string | null> =>
+  input.protection?.password ? hashPassword(input.protection.password) : Promise.resolve(null);
 
 export interface BulkItemResult {
   index: number;
@@ -155,8 +158,17 @@ export class QrCodeService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Builds the row for a new code, checking what only the database can check; inserts nothing. */
-  private async prepare(input: CreateQrCodeInput, reservedTokens: Set<string>, at: number): Promise<QrCodeRow> {
+  /**
+   * Builds the row for a new code, checking what only the database can check;
+   * inserts nothing. Synchronous on purpose: the caller inserts in the same
+   * tick, so no other request can take the folder or token away in between.
+   */
+  private prepare(
+    input: CreateQrCodeInput,
+    passwordHash: string | null,
+    reservedTokens: Set<string>,
+    at: number,
+  ): QrCodeRow {
     if (input.folderId != null && !this.folders.exists(input.folderId)) {
       throw new AppError('VALIDATION_ERROR', 'Invalid body: folderId: no such folder', [
         { path: 'folderId', message: 'No such folder' },
@@ -197,15 +209,16 @@ export class QrCodeService {
       status: input.status ?? 'active',
       design: JSON.stringify(design),
       category: input.category ?? null,
+      category_key: input.category?.toLowerCase() ?? null,
       tags: JSON.stringify(input.tags ?? []),
       folder_id: input.folderId ?? null,
       is_favorite: input.isFavorite ? 1 : 0,
-      password_hash: protection.password ? await hashPassword(protection.password) : null,
+      password_hash: passwordHash,
       expires_at: protection.expiresAt ? Date.parse(protection.expiresAt) : null,
       max_scans: protection.maxScans ?? null,
       scan_count: 0,
       last_scanned_at: null,
-      search_text: searchText(name, payload, input.content),
+      search_text: searchText(name, input.content),
       created_at: at,
       updated_at: at,
       deleted_at: null,
@@ -213,10 +226,10 @@ export class QrCodeService {
   }
 
   async create(input: CreateQrCodeInput): Promise<QrCode> {
+    // The slow part first: everything after it runs in one synchronous step.
+    const passwordHash = await passwordHashFor(input);
     const at = this.now();
-    const row = await this.prepare(input, new Set(), at);
-    // The token was checked before the password hash yielded; check again now that nothing can interleave.
-    if (row.short_token !== null && this.store.qrCodes.isTokenTaken(row.short_token)) return this.create(input);
+    const row = this.prepare(input, passwordHash, new Set(), at);
     this.store.qrCodes.insertMany([row]);
     return rowToQrCode(row, at);
   }
@@ -227,29 +240,34 @@ export class QrCodeService {
    * item gets a result with its index.
    */
   async createMany(items: readonly unknown[]): Promise<{ created: number; failed: number; results: BulkItemResult[] }> {
-    const at = this.now();
-    const reserved = new Set<string>();
     const results: BulkItemResult[] = [];
-    const rows: { index: number; row: QrCodeRow }[] = [];
+    const failed = (index: number, err: unknown) => {
+      if (!(err instanceof AppError)) throw err;
+      results.push({
+        index,
+        status: err.status,
+        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+      });
+    };
+    const valid: { index: number; input: CreateQrCodeInput }[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        const input = validate(CreateQrCodeInput, item, `items.${index}`);
-        rows.push({ index, row: await this.prepare(input, reserved, at) });
+        valid.push({ index, input: validate(CreateQrCodeInput, item, `items.${index}`) });
       } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        results.push({
-          index,
-          status: err.status,
-          error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
-        });
+        failed(index, err);
       }
     }
-    const clash = rows.find(({ row }) => row.short_token !== null && this.store.qrCodes.isTokenTaken(row.short_token));
-    if (clash) {
-      throw new AppError(
-        'CONFLICT',
-        `Item ${clash.index}: its short token was taken meanwhile; send the request again.`,
-      );
+    // Password hashes run in parallel on libuv's thread pool; then the rest is one synchronous step.
+    const hashes = await Promise.all(valid.map(({ input }) => passwordHashFor(input)));
+    const at = this.now();
+    const reserved = new Set<string>();
+    const rows: { index: number; row: QrCodeRow }[] = [];
+    for (const [i, { index, input }] of valid.entries()) {
+      try {
+        rows.push({ index, row: this.prepare(input, hashes[i]!, reserved, at) });
+      } catch (err) {
+        failed(index, err);
+      }
     }
     this.store.qrCodes.insertMany(rows.map((r) => r.row));
     for (const { index, row } of rows) results.push({ index, status: 201, data: rowToQrCode(row, at) });
@@ -275,7 +293,7 @@ export class QrCodeService {
       kind: query.kind,
       status: query.status,
       q: query.q?.toLowerCase(),
-      category: query.category,
+      category: query.category?.toLowerCase(),
       tag: query.tag,
       folderId: query.folderId === 'none' ? null : query.folderId,
       favorite: query.favorite,
@@ -295,6 +313,10 @@ export class QrCodeService {
   }
 
   async update(id: string, patch: UpdateQrCodeInput): Promise<QrCode> {
+    // Hash first: reading, checking and writing the row then happen in one synchronous step,
+    // so a concurrent change (or a move to the trash) cannot be overwritten.
+    const password = patch.protection?.password;
+    const newHash = password ? await hashPassword(password) : null;
     const row = this.row(id);
     if (row.deleted_at !== null) throw new AppError('CONFLICT', 'The code is in the trash; restore it first.');
     const type = row.type as QrType;
@@ -326,15 +348,11 @@ export class QrCodeService {
       status: patch.status ?? row.status,
       design: JSON.stringify(design),
       category: patch.category === undefined ? row.category : patch.category,
+      category_key: patch.category === undefined ? row.category_key : (patch.category?.toLowerCase() ?? null),
       tags: patch.tags === undefined ? row.tags : JSON.stringify(patch.tags),
       folder_id: patch.folderId === undefined ? row.folder_id : patch.folderId,
       is_favorite: patch.isFavorite === undefined ? row.is_favorite : patch.isFavorite ? 1 : 0,
-      password_hash:
-        protection.password === undefined
-          ? row.password_hash
-          : protection.password === null
-            ? null
-            : await hashPassword(protection.password),
+      password_hash: protection.password === undefined ? row.password_hash : newHash,
       expires_at:
         protection.expiresAt === undefined
           ? row.expires_at
@@ -342,7 +360,7 @@ export class QrCodeService {
             ? null
             : Date.parse(protection.expiresAt),
       max_scans: protection.maxScans === undefined ? row.max_scans : protection.maxScans,
-      search_text: searchText(name, payload, content),
+      search_text: searchText(name, content),
       updated_at: this.now(),
     };
     this.store.qrCodes.update(next);
@@ -353,8 +371,14 @@ export class QrCodeService {
   remove(id: string, permanent: boolean): { id: string; permanent: boolean; deletedAt: string } {
     this.row(id);
     const at = this.now();
-    if (permanent) this.store.qrCodes.remove(id);
-    else this.store.qrCodes.trash(id, at);
+    if (permanent) {
+      this.store.transaction(() => {
+        this.store.qrCodes.remove(id);
+        this.store.idempotency.forgetResource(id);
+      });
+    } else {
+      this.store.qrCodes.trash(id, at);
+    }
     const deletedAt = permanent ? toIso(at)! : this.get(id).deletedAt!;
     return { id, permanent, deletedAt };
   }

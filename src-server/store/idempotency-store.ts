@@ -30,6 +30,7 @@ export class IdempotencyStore {
       release: db.prepare('DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ?'),
       purge: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
       releaseUnfinished: db.prepare('DELETE FROM idempotency_keys WHERE status IS NULL'),
+      forgetResource: db.prepare('DELETE FROM idempotency_keys WHERE instr(body, ?) > 0'),
     };
   }
 
@@ -54,6 +55,11 @@ export class IdempotencyStore {
   /** Frees keys whose request never finished (the process stopped mid-request). */
   releaseUnfinished(): void {
     this.stmts.releaseUnfinished.run();
+  }
+
+  /** Drops stored responses that show a resource, once it is deleted for good: its data must not live on here. */
+  forgetResource(id: string): void {
+    this.stmts.forgetResource.run(`"id":${JSON.stringify(id)}`);
   }
 
   purgeOlderThan(at: number): void {

@@ -71,6 +71,8 @@ export const MIGRATIONS: readonly Migration[] = [
         status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
         design TEXT NOT NULL,
         category TEXT,
+        -- category lower-cased in JavaScript, for a filter that folds case beyond ASCII
+        category_key TEXT,
         tags TEXT NOT NULL,
         folder_id TEXT REFERENCES folders (id) ON DELETE SET NULL,
         is_favorite INTEGER NOT NULL,
@@ -84,14 +86,14 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at INTEGER NOT NULL,
         deleted_at INTEGER
       );
-      -- Partial indexes: the library and the trash are each one ordered seek.
+      -- Partial indexes: the unfiltered library and trash, and a folder's codes, are each one ordered seek.
       CREATE INDEX qr_codes_library ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NULL;
       CREATE INDEX qr_codes_trash ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NOT NULL;
-      CREATE INDEX qr_codes_by_folder ON qr_codes (folder_id, created_at DESC, id DESC);
+      CREATE INDEX qr_codes_by_folder ON qr_codes (folder_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;
 
       -- created_at is copied from the code so a tag filter reads its codes newest first straight from this index.
       CREATE TABLE qr_code_tags (
-        tag TEXT NOT NULL COLLATE NOCASE,
+        tag TEXT NOT NULL, -- lower-cased in JavaScript, which folds case beyond ASCII
         created_at INTEGER NOT NULL,
         qr_code_id TEXT NOT NULL REFERENCES qr_codes (id) ON DELETE CASCADE,
         PRIMARY KEY (tag, created_at, qr_code_id)

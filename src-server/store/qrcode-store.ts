@@ -14,6 +14,7 @@ export interface QrCodeRow {
   status: 'active' | 'paused';
   design: string;
   category: string | null;
+  category_key: string | null;
   tags: string;
   folder_id: string | null;
   is_favorite: number;
@@ -35,6 +36,7 @@ export interface QrCodeFilter {
   status?: 'active' | 'paused' | 'expired';
   /** Already lower-cased. */
   q?: string;
+  /** Already lower-cased. */
   category?: string;
   tag?: string;
   /** null: codes in no folder. */
@@ -61,7 +63,7 @@ function where(filter: QrCodeFilter): { sql: string; params: Record<string, unkn
   if (filter.status === 'expired') add(`status = 'active' AND (${EXPIRED})`, 'now', filter.now);
   if (filter.status === 'active') add(`status = 'active' AND NOT (${EXPIRED})`, 'now', filter.now);
   if (filter.q !== undefined) add('instr(search_text, @q) > 0', 'q', filter.q);
-  if (filter.category !== undefined) add('category = @category COLLATE NOCASE', 'category', filter.category);
+  if (filter.category !== undefined) add('category_key = @category', 'category', filter.category);
   if (filter.folderId === null) add('folder_id IS NULL');
   else if (filter.folderId !== undefined) add('folder_id = @folderId', 'folderId', filter.folderId);
   if (filter.favorite !== undefined) add('is_favorite = @favorite', 'favorite', filter.favorite ? 1 : 0);
@@ -93,16 +95,16 @@ export class QrCodeStore {
   constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(
-        `INSERT INTO qr_codes (id, name, kind, type, content, payload, short_token, short_url, status, design, category,
+        `INSERT INTO qr_codes (id, name, kind, type, content, payload, short_token, short_url, status, design, category, category_key,
            tags, folder_id, is_favorite, password_hash, expires_at, max_scans, scan_count, last_scanned_at, search_text,
            created_at, updated_at, deleted_at)
-         VALUES (@id, @name, @kind, @type, @content, @payload, @short_token, @short_url, @status, @design, @category,
+         VALUES (@id, @name, @kind, @type, @content, @payload, @short_token, @short_url, @status, @design, @category, @category_key,
            @tags, @folder_id, @is_favorite, @password_hash, @expires_at, @max_scans, @scan_count, @last_scanned_at,
            @search_text, @created_at, @updated_at, @deleted_at)`,
       ),
       update: db.prepare(
         `UPDATE qr_codes SET name = @name, content = @content, payload = @payload, status = @status, design = @design,
-           category = @category, tags = @tags, folder_id = @folder_id, is_favorite = @is_favorite,
+           category = @category, category_key = @category_key, tags = @tags, folder_id = @folder_id, is_favorite = @is_favorite,
            password_hash = @password_hash, expires_at = @expires_at, max_scans = @max_scans,
            search_text = @search_text, updated_at = @updated_at
          WHERE id = @id`,

@@ -197,11 +197,12 @@ export const WifiContent = z
     if (v.encryption === 'nopass') {
       if (password !== '') problem('An open (nopass) network takes no password');
     } else if (v.encryption === 'WPA') {
-      const ok = (password.length >= 8 && password.length <= 63) || /^[0-9A-Fa-f]{64}$/.test(password);
-      if (!ok) problem('A WPA password has 8-63 characters (or is a key of 64 hex digits)');
+      // IEEE 802.11i: a passphrase is 8-63 printable ASCII characters; 64 hex digits are a raw key.
+      const ok = /^[\x20-\x7e]{8,63}$/.test(password) || /^[0-9A-Fa-f]{64}$/.test(password);
+      if (!ok) problem('A WPA password has 8-63 printable ASCII characters (or is a key of 64 hex digits)');
     } else {
       const ok =
-        password.length === 5 || password.length === 13 || /^(?:[0-9A-Fa-f]{10}|[0-9A-Fa-f]{26})$/.test(password);
+        /^(?:[\x20-\x7e]{5}|[\x20-\x7e]{13})$/.test(password) || /^(?:[0-9A-Fa-f]{10}|[0-9A-Fa-f]{26})$/.test(password);
       if (!ok) problem('A WEP key has 5 or 13 characters, or 10 or 26 hex digits');
     }
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODE_LIST, type ErrorCode } from '../errors';
 import { Timestamp } from './common';
 import { CONTENT_SCHEMAS, QR_TYPES, QrTypeSchema, type QrType } from './content';
 import { Design, DesignInput } from './design';
@@ -203,11 +204,20 @@ export const DeleteQrCodeQuery = z.object({
 export const BULK_MAX = 100;
 export const BulkCreateInput = z
   .object({
+    // Each item is validated on its own so one bad item does not fail the rest; documented as what it must be.
     items: z
       .array(z.unknown())
       .min(1, 'At least one item')
       .max(BULK_MAX, `At most ${BULK_MAX} items`)
-      .meta({ description: `1-${BULK_MAX} bodies as for POST /api/v1/qrcodes, each checked on its own.` }),
+      .meta({
+        override: {
+          type: 'array',
+          minItems: 1,
+          maxItems: BULK_MAX,
+          items: { $ref: '#/components/schemas/CreateQrCodeInput' },
+          description: `1-${BULK_MAX} bodies as for POST /api/v1/qrcodes, each checked on its own.`,
+        },
+      }),
   })
   .strict()
   .meta({ id: 'BulkCreateInput' });
@@ -223,7 +233,7 @@ export const BulkCreateResult = z
         data: QrCode.optional(),
         error: z
           .object({
-            code: z.string(),
+            code: z.enum(ERROR_CODE_LIST as [ErrorCode, ...ErrorCode[]]),
             message: z.string(),
             details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
           })
