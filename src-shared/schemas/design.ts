@@ -15,7 +15,13 @@ export const ERROR_CORRECTION_LEVELS = ['L', 'M', 'Q', 'H'] as const;
 export const Gradient = z
   .object({
     type: z.enum(['linear', 'radial']),
-    rotation: z.number().min(0).max(360).default(0).meta({ description: 'Degrees, for linear gradients.' }),
+    // Radians, as qr-code-styling takes it, so its users' configs paste in unchanged.
+    rotation: z
+      .number()
+      .min(-2 * Math.PI)
+      .max(2 * Math.PI)
+      .default(0)
+      .meta({ description: 'Angle of a linear gradient in radians (as in qr-code-styling), -2π to 2π.' }),
     colorStops: z
       .array(z.object({ offset: z.number().min(0).max(1), color: HexColor }).strict())
       .min(2)

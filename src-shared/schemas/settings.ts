@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrlProblem } from './content';
+import { httpUrlProblem } from './text';
 
 const BaseUrl = z
   .string()
