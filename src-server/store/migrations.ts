@@ -90,6 +90,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX qr_codes_library ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NULL;
       CREATE INDEX qr_codes_trash ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NOT NULL;
       CREATE INDEX qr_codes_by_folder ON qr_codes (folder_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;
+      CREATE INDEX qr_codes_by_type ON qr_codes (type, created_at DESC, id DESC) WHERE deleted_at IS NULL;
+      CREATE INDEX qr_codes_favorites ON qr_codes (created_at DESC, id DESC) WHERE deleted_at IS NULL AND is_favorite = 1;
 
       -- created_at is copied from the code so a tag filter reads its codes newest first straight from this index.
       CREATE TABLE qr_code_tags (

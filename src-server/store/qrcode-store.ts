@@ -66,7 +66,8 @@ function where(filter: QrCodeFilter): { sql: string; params: Record<string, unkn
   if (filter.category !== undefined) add('category_key = @category', 'category', filter.category);
   if (filter.folderId === null) add('folder_id IS NULL');
   else if (filter.folderId !== undefined) add('folder_id = @folderId', 'folderId', filter.folderId);
-  if (filter.favorite !== undefined) add('is_favorite = @favorite', 'favorite', filter.favorite ? 1 : 0);
+  // A literal, not a parameter: only then can SQLite use the partial index of favourites.
+  if (filter.favorite !== undefined) add(`is_favorite = ${filter.favorite ? 1 : 0}`);
   return { sql: parts.join(' AND '), params };
 }
 

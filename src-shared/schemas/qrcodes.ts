@@ -154,6 +154,8 @@ export const QrCode = z
   .meta({ id: 'QrCode' });
 export type QrCode = z.output<typeof QrCode>;
 
+const emptyToUndefined = (v: string | undefined) => (v ? v : undefined);
+
 const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const ListQrCodesQuery = z
@@ -174,9 +176,15 @@ export const ListQrCodesQuery = z
       // An emptied search box means no search, not an error.
       .transform((q) => (q ? q : undefined))
       .meta({ description: 'Case-insensitive search in name and content; empty means no search.' }),
-    category: z.string().max(50).optional(),
-    tag: z.string().max(32).optional(),
-    folderId: z.string().max(64).optional().meta({ description: 'A folder id, or `none` for codes in no folder.' }),
+    // Empty values mean "no filter", as for q: a cleared field in a client must not empty the list.
+    category: z.string().max(50).optional().transform(emptyToUndefined),
+    tag: z.string().max(32).optional().transform(emptyToUndefined),
+    folderId: z
+      .string()
+      .max(64)
+      .optional()
+      .transform(emptyToUndefined)
+      .meta({ description: 'A folder id, or `none` for codes in no folder.' }),
     favorite: booleanParam.optional(),
     trashed: booleanParam.optional().meta({ description: '`true` lists the trash instead of the library.' }),
   })

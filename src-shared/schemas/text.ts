@@ -53,6 +53,8 @@ export function multiline(what: string, max: number, { required = false }: Pick<
 interface ParsedUrl {
   protocol: string;
   hostname: string;
+  username: string;
+  password: string;
 }
 type UrlConstructor = new (input: string) => ParsedUrl;
 // WHATWG URL exists in Node and every browser; reached through globalThis
@@ -71,6 +73,8 @@ export function httpUrlProblem(s: string): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an absolute http:// or https:// URL';
   if (!url.hostname) return 'must name a host';
+  // `https://bank.example@evil.example` reads as the bank but goes to evil.example: a phishing classic.
+  if (url.username || url.password) return 'must not contain a user name or password';
   return null;
 }
 

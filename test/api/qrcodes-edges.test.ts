@@ -125,4 +125,17 @@ describe('QR codes: races and edges', () => {
     });
     await expectValidationError(res, 'content.password');
   });
+
+  test('a destination URL with a user name or password is refused (https://bank@evil reads as the bank)', async () => {
+    for (const content of ['https://paypal.com@evil.example/login', 'https://user:pw@example.com/']) {
+      await expectValidationError(await sendJson(ts, key, '/api/v1/qrcodes', { type: 'url', content }), 'content');
+    }
+  });
+
+  test('empty filter values mean no filter, as an empty search does', async () => {
+    const all = await listAll(ts, key);
+    for (const q of ['tag=', 'category=', 'folderId=', 'q=']) {
+      assert.equal((await listAll(ts, key, q)).length, all.length, q);
+    }
+  });
 });
