@@ -37,7 +37,7 @@ try {
           : type === 'text'
             ? `Item ${n} — café ☕`
             : `+4930${1000000 + n}`;
-      return { type, content, tags: n % 10 === 0 ? ['promo'] : [] };
+      return { type, content, tags: n % 10 === 0 ? ['promo'] : [], isFavorite: n % 100 === 0 };
     });
     const result = await server.services.qrCodes.createMany(items);
     if (result.failed) throw new Error(`seeding failed: ${JSON.stringify(result.results.find((r) => r.error))}`);
@@ -67,6 +67,7 @@ try {
   };
   const cursorPage = await time(SAMPLES, list(`limit=50&cursor=${deep.nextCursor}`));
   const filtered = await time(SAMPLES, list('limit=50&type=url&tag=promo'));
+  const favourites = await time(SAMPLES, list('limit=50&favorite=true'));
 
   const create = await time(SAMPLES, async (i) => {
     const res = await fetch(`${server.apiUrl}/api/v1/qrcodes`, {
@@ -103,6 +104,7 @@ try {
         target: { op: '<=', value: 5 },
       },
       { what: 'list 50, type + tag filter, p95', value: p95(filtered), unit: 'ms' },
+      { what: 'list 50 favourites (1 in 100), p95', value: p95(favourites), unit: 'ms' },
       { what: 'create a code, p95', value: p95(create), unit: 'ms', target: { op: '<=', value: 5 } },
       { what: 'create a code, median', value: round(median(create), 2), unit: 'ms' },
       { what: 'seed 100,000 codes through the service', value: round(seedSeconds, 1), unit: 's' },
