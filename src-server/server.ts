@@ -5,9 +5,11 @@ import path from 'node:path';
 import type Koa from 'koa';
 import { createApiApp } from './http/api-app';
 import type { Lifecycle } from './http/base-app';
-import type { AppState } from './http/context';
+import type { AppContext, AppState } from './http/context';
 import { buildOpenApiDocument } from './http/openapi';
 import { createPublicApp } from './http/public-app';
+import { captureScan, clientAddress, GeoLookup, VisitorHasher } from './scans/capture';
+import { ScanRecorder } from './scans/recorder';
 import type { Route } from './http/route';
 import { apiKeyRoutes } from './http/routes/api-keys';
 import { folderRoutes } from './http/routes/folders';
@@ -135,7 +137,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = new ApiKeyService(store);
   const rateLimits = new RateLimits(apiKeys.usage);
   apiKeys.usage.startAutoFlush();
-  const idempotency = new IdempotencyService(store, installSecret(dataDir));
+  const secret = installSecret(dataDir);
+  const idempotency = new IdempotencyService(store, secret);
   const settings = new SettingsService(store, () => options.publicBaseUrl ?? late.publicUrl);
   const folders = new FolderService(store);
   const qrCodes = new QrCodeService(store, settings, folders);
@@ -161,13 +164,60 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     openApiDocument: () => late.openApi,
     lifecycle,
   });
-  const publicApp = createPublicApp({ logger, lifecycle });
+  const geo = await GeoLookup.open({}).catch((err: unknown) => {
+    store.close();
+    throw err;
+  });
+  const hasher = new VisitorHasher({
+    get: (day) => store.scans.salt(day),
+    put: (day, salt) => store.scans.putSalt(day, salt),
+    deleteBefore: (day) => store.scans.forgetBefore(day),
+  });
+  const recorder = new ScanRecorder(store);
+  const addressOf = (ctx: AppContext) => clientAddress(ctx.req, settings.get().trustProxy);
+  const publicApp = createPublicApp({
+    logger,
+    lifecycle,
+    redirects: {
+      store,
+      recorder,
+      secret,
+      logger,
+      clientKey: addressOf,
+      capture: (ctx) => {
+        const c = captureScan(
+          {
+            ip: addressOf(ctx),
+            userAgent: ctx.get('User-Agent') || undefined,
+            referer: ctx.get('Referer') || undefined,
+            acceptLanguage: ctx.get('Accept-Language') || undefined,
+          },
+          { geo, hasher },
+        );
+        return {
+          device: c.device,
+          os: c.os,
+          browser: c.browser,
+          referrer: c.referrer,
+          language: c.language,
+          country: c.country,
+          city: c.city,
+          latitude: c.latitude,
+          longitude: c.longitude,
+          is_bot: c.isBot ? 1 : 0,
+          visitorHash: c.visitorHash,
+        };
+      },
+    },
+  });
 
   const servers: http.Server[] = [];
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const shutdown = async () => {
     lifecycle.stopping = true;
     await Promise.all(servers.map((s) => stop(s, graceMs)));
+    // Requests still waiting for their scans' commit are answered by now; write anything left.
+    recorder.flush();
     apiKeys.usage.stop();
     store.close();
     await closeLog();

@@ -2,6 +2,7 @@ import type { Settings, UpdateSettingsInput } from '../../src-shared/schemas/set
 import type { Store } from '../store/store';
 
 const PUBLIC_BASE_URL = 'publicBaseUrl';
+const TRUST_PROXY = 'trustProxy';
 
 /** App settings; a setting never stored falls back to its default. */
 export class SettingsService {
@@ -12,12 +13,16 @@ export class SettingsService {
   ) {}
 
   get(): Settings {
-    return { publicBaseUrl: this.store.settings.get<string>(PUBLIC_BASE_URL) ?? this.defaultPublicBaseUrl() };
+    return {
+      publicBaseUrl: this.store.settings.get<string>(PUBLIC_BASE_URL) ?? this.defaultPublicBaseUrl(),
+      trustProxy: this.store.settings.get<Settings['trustProxy']>(TRUST_PROXY) ?? 'none',
+    };
   }
 
   update(input: UpdateSettingsInput): Settings {
     if (input.publicBaseUrl === null) this.store.settings.remove(PUBLIC_BASE_URL);
     else if (input.publicBaseUrl !== undefined) this.store.settings.set(PUBLIC_BASE_URL, input.publicBaseUrl);
+    if (input.trustProxy !== undefined) this.store.settings.set(TRUST_PROXY, input.trustProxy);
     return this.get();
   }
 }

@@ -120,4 +120,57 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'scans, hourly rollups, visitor salts',
+    sql: `
+      -- One row per counted scan. Never the client's address: country and city are looked up at scan time,
+      -- and uniqueness comes from scan_visitors below.
+      CREATE TABLE scans (
+        id INTEGER PRIMARY KEY,
+        qr_code_id TEXT NOT NULL REFERENCES qr_codes (id) ON DELETE CASCADE,
+        scanned_at INTEGER NOT NULL,
+        country TEXT,
+        city TEXT,
+        latitude REAL,
+        longitude REAL,
+        device TEXT NOT NULL,
+        os TEXT,
+        browser TEXT,
+        referrer TEXT,
+        language TEXT,
+        is_bot INTEGER NOT NULL,
+        is_unique INTEGER NOT NULL
+      );
+      CREATE INDEX scans_by_code ON scans (qr_code_id, scanned_at);
+
+      -- Which visitors (keyed hashes under the day's salt) scanned which code on which UTC day.
+      CREATE TABLE scan_visitors (
+        qr_code_id TEXT NOT NULL REFERENCES qr_codes (id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        visitor_hash TEXT NOT NULL,
+        PRIMARY KEY (qr_code_id, day, visitor_hash)
+      ) WITHOUT ROWID;
+      CREATE INDEX scan_visitors_by_day ON scan_visitors (day);
+
+      CREATE TABLE scan_salts (
+        day TEXT PRIMARY KEY,
+        salt BLOB NOT NULL
+      );
+
+      -- Scans per code, UTC hour and dimension value (dimension 'total' has value ''), written with each scan
+      -- so analytics never has to read raw scans.
+      CREATE TABLE scan_rollups (
+        qr_code_id TEXT NOT NULL REFERENCES qr_codes (id) ON DELETE CASCADE,
+        hour INTEGER NOT NULL,
+        dimension TEXT NOT NULL,
+        value TEXT NOT NULL,
+        scans INTEGER NOT NULL DEFAULT 0,
+        unique_scans INTEGER NOT NULL DEFAULT 0,
+        bot_scans INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (qr_code_id, hour, dimension, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX scan_rollups_by_hour ON scan_rollups (hour, dimension);
+    `,
+  },
 ];

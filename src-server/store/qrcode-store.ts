@@ -112,6 +112,7 @@ export class QrCodeStore {
       ),
       byId: db.prepare<[string], QrCodeRow>('SELECT * FROM qr_codes WHERE id = ?'),
       tokenTaken: db.prepare<[string], { id: string }>('SELECT id FROM qr_codes WHERE short_token = ?'),
+      byToken: db.prepare<[string], QrCodeRow>('SELECT * FROM qr_codes WHERE short_token = ?'),
       trash: db.prepare('UPDATE qr_codes SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
       restore: db.prepare(
         'UPDATE qr_codes SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL',
@@ -157,6 +158,10 @@ export class QrCodeStore {
 
   findById(id: string): QrCodeRow | undefined {
     return this.stmts.byId.get(id);
+  }
+
+  findByToken(token: string): QrCodeRow | undefined {
+    return this.stmts.byToken.get(token);
   }
 
   isTokenTaken(token: string): boolean {

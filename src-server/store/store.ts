@@ -3,6 +3,7 @@ import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { FolderStore } from './folder-store';
 import { IdempotencyStore } from './idempotency-store';
 import { QrCodeStore } from './qrcode-store';
+import { ScanStore } from './scan-store';
 import { SettingsStore } from './settings-store';
 
 /**
@@ -15,6 +16,7 @@ export class Store {
   readonly folders: FolderStore;
   readonly settings: SettingsStore;
   readonly idempotency: IdempotencyStore;
+  readonly scans: ScanStore;
 
   private constructor(readonly db: Db) {
     this.apiKeys = new ApiKeyStore(db);
@@ -22,6 +24,7 @@ export class Store {
     this.folders = new FolderStore(db);
     this.settings = new SettingsStore(db);
     this.idempotency = new IdempotencyStore(db);
+    this.scans = new ScanStore(db);
   }
 
   /** Runs fn in one write transaction. */

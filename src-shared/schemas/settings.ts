@@ -12,17 +12,28 @@ const BaseUrl = z
   .transform((s) => s.replace(/\/+$/, ''))
   .meta({ description: 'Where phones reach the public listener, e.g. a tunnel or a reverse proxy.' });
 
+export const TRUST_PROXY_MODES = ['none', 'cloudflare', 'x-forwarded-for'] as const;
+const TrustProxy = z.enum(TRUST_PROXY_MODES).meta({
+  description:
+    'Which forwarded headers the public listener believes for the client address: none (the socket), ' +
+    'cloudflare (CF-Connecting-IP) or x-forwarded-for (the address the proxy in front added).',
+});
+
 export const Settings = z
   .object({
     publicBaseUrl: z.string().meta({
       description: 'The base of new dynamic codes\u2019 short URLs. Changing it never changes codes already made.',
     }),
+    trustProxy: TrustProxy,
   })
   .meta({ id: 'Settings' });
 export type Settings = z.output<typeof Settings>;
 
 export const UpdateSettingsInput = z
-  .object({ publicBaseUrl: BaseUrl.nullable().optional().meta({ description: 'null returns to the default.' }) })
+  .object({
+    publicBaseUrl: BaseUrl.nullable().optional().meta({ description: 'null returns to the default.' }),
+    trustProxy: TrustProxy.optional(),
+  })
   .strict()
   .meta({ id: 'UpdateSettingsInput' });
 export type UpdateSettingsInput = z.output<typeof UpdateSettingsInput>;

@@ -1,0 +1,81 @@
+import { utcDay } from '../ids';
+import type { ScanRow } from '../store/scan-store';
+import type { Store } from '../store/store';
+
+/** A scan ready to be written; the visitor hash decides uniqueness and is not stored with the scan. */
+export interface ScanToRecord extends Omit<ScanRow, 'is_unique'> {
+  visitorHash: string;
+}
+
+interface Waiting {
+  scan: ScanToRecord;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Group commit: scans arriving in the same turn of the event loop share one
+ * transaction, and each redirect is answered only once its scan is committed,
+ * so "answered" always means "recorded" while many scans cost one fsync.
+ * `pendingFor` lets the caller enforce maxScans exactly, counting scans that
+ * are queued but not yet written.
+ */
+export class ScanRecorder {
+  private queue: Waiting[] = [];
+  private readonly pending = new Map<string, number>();
+  private scheduled = false;
+
+  constructor(private readonly store: Store) {}
+
+  /** Human scans of the code admitted but not yet committed. */
+  pendingFor(qrCodeId: string): number {
+    return this.pending.get(qrCodeId) ?? 0;
+  }
+
+  record(scan: ScanToRecord): Promise<void> {
+    if (!scan.is_bot) this.pending.set(scan.qr_code_id, this.pendingFor(scan.qr_code_id) + 1);
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ scan, resolve, reject }));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return done;
+  }
+
+  /** Writes everything queued in one transaction; settles every waiting request either way. */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let error: unknown;
+    try {
+      this.store.transaction(() => {
+        for (const { scan } of batch) {
+          const { visitorHash, ...fields } = scan;
+          const unique =
+            !scan.is_bot && this.store.scans.markVisitor(scan.qr_code_id, utcDay(scan.scanned_at), visitorHash);
+          const row: ScanRow = { ...fields, is_unique: unique ? 1 : 0 };
+          this.store.scans.insert(row);
+          this.store.scans.addToRollups(row, Math.floor(scan.scanned_at / HOUR_MS));
+          if (!scan.is_bot) this.store.scans.countOnCode(scan.qr_code_id, scan.scanned_at);
+        }
+      });
+    } catch (err) {
+      error = err;
+    }
+    for (const { scan } of batch) {
+      if (!scan.is_bot) {
+        const left = this.pendingFor(scan.qr_code_id) - 1;
+        if (left > 0) this.pending.set(scan.qr_code_id, left);
+        else this.pending.delete(scan.qr_code_id);
+      }
+    }
+    for (const waiting of batch) {
+      if (error === undefined) waiting.resolve();
+      else waiting.reject(error);
+    }
+  }
+}
