@@ -154,7 +154,7 @@ export function mountRedirects(router: Router<AppState>, deps: RedirectDeps): vo
       ctx.redirect(`/r/${tokenPath(ctx)}`);
       return;
     }
-    let password = '';
+    let password: string;
     try {
       const body = await getRawBody(ctx.req, { limit: FORM_LIMIT, encoding: 'utf8' });
       password = new URLSearchParams(body).get('password') ?? '';
