@@ -12,10 +12,17 @@ export class SettingsService {
     private readonly defaultPublicBaseUrl: () => string,
   ) {}
 
+  /** What is stored, read once: trustProxy is needed on every scan, and only this service writes settings. */
+  private stored: { publicBaseUrl?: string; trustProxy?: Settings['trustProxy'] } | undefined;
+
   get(): Settings {
+    this.stored ??= {
+      publicBaseUrl: this.store.settings.get<string>(PUBLIC_BASE_URL),
+      trustProxy: this.store.settings.get<Settings['trustProxy']>(TRUST_PROXY),
+    };
     return {
-      publicBaseUrl: this.store.settings.get<string>(PUBLIC_BASE_URL) ?? this.defaultPublicBaseUrl(),
-      trustProxy: this.store.settings.get<Settings['trustProxy']>(TRUST_PROXY) ?? 'none',
+      publicBaseUrl: this.stored.publicBaseUrl ?? this.defaultPublicBaseUrl(),
+      trustProxy: this.stored.trustProxy ?? 'none',
     };
   }
 
@@ -23,6 +30,7 @@ export class SettingsService {
     if (input.publicBaseUrl === null) this.store.settings.remove(PUBLIC_BASE_URL);
     else if (input.publicBaseUrl !== undefined) this.store.settings.set(PUBLIC_BASE_URL, input.publicBaseUrl);
     if (input.trustProxy !== undefined) this.store.settings.set(TRUST_PROXY, input.trustProxy);
+    this.stored = undefined;
     return this.get();
   }
 }
