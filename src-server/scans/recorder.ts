@@ -1,5 +1,5 @@
 import { utcDay } from '../ids';
-import type { ScanRow } from '../store/scan-store';
+import { rollupCells, type RollupCell, type ScanRow } from '../store/scan-store';
 import type { Store } from '../store/store';
 
 /** A scan ready to be written; the visitor hash decides uniqueness and is not stored with the scan. */
@@ -53,15 +53,25 @@ export class ScanRecorder {
     let error: unknown;
     try {
       this.store.transaction(() => {
+        // Rollup cells are summed over the batch first: a busy code's scans share a few cells.
+        const cells = new Map<string, RollupCell>();
         for (const { scan } of batch) {
           const { visitorHash, ...fields } = scan;
           const unique =
             !scan.is_bot && this.store.scans.markVisitor(scan.qr_code_id, utcDay(scan.scanned_at), visitorHash);
           const row: ScanRow = { ...fields, is_unique: unique ? 1 : 0 };
           this.store.scans.insert(row);
-          this.store.scans.addToRollups(row, Math.floor(scan.scanned_at / HOUR_MS));
+          for (const cell of rollupCells(row, Math.floor(scan.scanned_at / HOUR_MS))) {
+            const key = `${cell.qrCodeId}\u0000${cell.hour}\u0000${cell.dimension}\u0000${cell.value}`;
+            const sum = cells.get(key) ?? { ...cell, scans: 0, uniqueScans: 0, botScans: 0 };
+            sum.scans += row.is_bot ? 0 : 1;
+            sum.uniqueScans += row.is_unique;
+            sum.botScans += row.is_bot;
+            cells.set(key, sum);
+          }
           if (!scan.is_bot) this.store.scans.countOnCode(scan.qr_code_id, scan.scanned_at);
         }
+        for (const cell of cells.values()) this.store.scans.addToRollup(cell);
       });
     } catch (err) {
       error = err;

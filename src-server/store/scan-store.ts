@@ -19,6 +19,28 @@ export interface ScanRow {
 /** The dimensions kept in hourly rollups, with the scan field each one counts. */
 export const ROLLUP_DIMENSIONS = ['country', 'city', 'device', 'os', 'browser', 'referrer', 'language'] as const;
 
+export interface RollupCell {
+  qrCodeId: string;
+  hour: number;
+  dimension: string;
+  value: string;
+  scans: number;
+  uniqueScans: number;
+  botScans: number;
+}
+
+/** The rollup cells one scan adds to: the total and each dimension's value. */
+export function* rollupCells(
+  row: ScanRow,
+  hour: number,
+): Generator<Omit<RollupCell, 'scans' | 'uniqueScans' | 'botScans'>> {
+  yield { qrCodeId: row.qr_code_id, hour, dimension: 'total', value: '' };
+  for (const dimension of ROLLUP_DIMENSIONS) {
+    const value = row[dimension];
+    if (value !== null) yield { qrCodeId: row.qr_code_id, hour, dimension, value: String(value) };
+  }
+}
+
 /** Data access for scans, their hourly rollups, visitor uniqueness and the daily salts. */
 export class ScanStore {
   private readonly stmts;
@@ -61,16 +83,17 @@ export class ScanStore {
     this.stmts.insert.run(row);
   }
 
-  /** Adds one scan to its hour's rollups: the total and each dimension's value. */
-  addToRollups(row: ScanRow, hour: number): void {
-    const human = row.is_bot ? 0 : 1;
-    const unique = row.is_unique;
-    const bot = row.is_bot;
-    this.stmts.rollup.run(row.qr_code_id, hour, 'total', '', human, unique, bot);
-    for (const dimension of ROLLUP_DIMENSIONS) {
-      const value = row[dimension];
-      if (value !== null) this.stmts.rollup.run(row.qr_code_id, hour, dimension, String(value), human, unique, bot);
-    }
+  /** Adds counts to one rollup cell. */
+  addToRollup(cell: RollupCell): void {
+    this.stmts.rollup.run(
+      cell.qrCodeId,
+      cell.hour,
+      cell.dimension,
+      cell.value,
+      cell.scans,
+      cell.uniqueScans,
+      cell.botScans,
+    );
   }
 
   /** A human scan moves the code's counter and last-scanned time. */

@@ -98,17 +98,19 @@ try {
       },
       { what: 'latency p99', value: ours.latency.p99, unit: 'ms', target: { op: '<=', value: 10 } },
       { what: 'latency median', value: ours.latency.p50, unit: 'ms' },
+      // Every redirect a client received has its scan; a few more scans may exist for requests still in
+      // flight when the load generator stopped counting (at most one per connection).
       {
-        what: 'scans recorded minus redirects served',
-        value: scans - served,
+        what: 'redirects served without a scan row',
+        value: Math.max(0, served - scans),
         unit: 'scans',
         target: { op: '<=', value: 0 },
       },
       {
-        what: 'redirects served minus scans recorded',
-        value: served - scans,
+        what: 'scans answered after the run stopped counting',
+        value: Math.max(0, scans - served),
         unit: 'scans',
-        target: { op: '<=', value: 0 },
+        target: { op: '<=', value: CONNECTIONS },
       },
       { what: 'errors and non-3xx answers', value: ours.errors + ours.requests.total - ours['3xx'], unit: 'responses' },
     ],
