@@ -29,6 +29,23 @@ export interface QrCodeRow {
   deleted_at: number | null;
 }
 
+/** The columns a scan of a dynamic code needs. */
+export type RedirectTarget = Pick<
+  QrCodeRow,
+  | 'id'
+  | 'name'
+  | 'kind'
+  | 'type'
+  | 'content'
+  | 'status'
+  | 'password_hash'
+  | 'expires_at'
+  | 'max_scans'
+  | 'scan_count'
+  | 'short_token'
+  | 'deleted_at'
+>;
+
 export interface QrCodeFilter {
   trashed: boolean;
   type?: string;
@@ -112,7 +129,11 @@ export class QrCodeStore {
       ),
       byId: db.prepare<[string], QrCodeRow>('SELECT * FROM qr_codes WHERE id = ?'),
       tokenTaken: db.prepare<[string], { id: string }>('SELECT id FROM qr_codes WHERE short_token = ?'),
-      byToken: db.prepare<[string], QrCodeRow>('SELECT * FROM qr_codes WHERE short_token = ?'),
+      // Only what a redirect needs: the hot path of every scan skips the design, tags and search text.
+      byToken: db.prepare<[string], RedirectTarget>(
+        `SELECT id, name, kind, type, content, status, password_hash, expires_at, max_scans, scan_count, short_token,
+           deleted_at FROM qr_codes WHERE short_token = ?`,
+      ),
       trash: db.prepare('UPDATE qr_codes SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
       restore: db.prepare(
         'UPDATE qr_codes SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL',
@@ -160,7 +181,7 @@ export class QrCodeStore {
     return this.stmts.byId.get(id);
   }
 
-  findByToken(token: string): QrCodeRow | undefined {
+  findByToken(token: string): RedirectTarget | undefined {
     return this.stmts.byToken.get(token);
   }
 

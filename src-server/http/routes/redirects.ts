@@ -7,7 +7,7 @@ import type { QrType } from '../../../src-shared/schemas/content';
 import { encodePayload } from '../../../src-shared/payloads';
 import type { ScanRecorder, ScanToRecord } from '../../scans/recorder';
 import { verifyPassword } from '../../services/passwords';
-import type { QrCodeRow } from '../../store/qrcode-store';
+import type { RedirectTarget as QrCodeRow } from '../../store/qrcode-store';
 import type { Store } from '../../store/store';
 import type { AppContext, AppState } from '../context';
 import {
