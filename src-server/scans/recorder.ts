@@ -78,6 +78,8 @@ export class ScanRecorder {
     }
     for (const { scan } of batch) {
       if (!scan.is_bot) {
+        // Committed scans move from "pending" to the code's count in the same synchronous step.
+        if (error === undefined) this.store.qrCodes.noteScan(scan.qr_code_id);
         const left = this.pendingFor(scan.qr_code_id) - 1;
         if (left > 0) this.pending.set(scan.qr_code_id, left);
         else this.pending.delete(scan.qr_code_id);

@@ -29,6 +29,9 @@ export interface QrCodeRow {
   deleted_at: number | null;
 }
 
+const TARGET_TTL_MS = 2_000;
+const TARGET_CACHE_SIZE = 10_000;
+
 /** The columns a scan of a dynamic code needs. */
 export type RedirectTarget = Pick<
   QrCodeRow,
@@ -107,6 +110,8 @@ const sortKeys = (filter: QrCodeFilter): [string, string] =>
 /** Data access for QR codes and their tags. */
 export class QrCodeStore {
   private readonly stmts;
+  private readonly targets = new Map<string, { target: RedirectTarget; until: number }>();
+  private readonly tokenOf = new Map<string, string>();
   /** List queries differ only by which filters are set: a handful of shapes, each prepared once. */
   private readonly prepared = new Map<string, Database.Statement>();
 
@@ -175,14 +180,44 @@ export class QrCodeStore {
       this.stmts.update.run(row);
       this.writeTags(row);
     })();
+    this.forgetTarget(row.id);
   }
 
   findById(id: string): QrCodeRow | undefined {
     return this.stmts.byId.get(id);
   }
 
+  /**
+   * The code a scan of `token` reaches. Every scan asks, so answers are kept in
+   * memory: this store's own writes drop them at once, the scan recorder keeps
+   * their counts current (`noteScan`), and a change made by another process is
+   * seen within TARGET_TTL_MS.
+   */
   findByToken(token: string): RedirectTarget | undefined {
-    return this.stmts.byToken.get(token);
+    const now = Date.now();
+    const hit = this.targets.get(token);
+    if (hit && hit.until > now) return hit.target;
+    const target = this.stmts.byToken.get(token);
+    this.targets.delete(token);
+    if (target) {
+      if (this.targets.size >= TARGET_CACHE_SIZE) this.targets.delete(this.targets.keys().next().value!);
+      this.targets.set(token, { target, until: now + TARGET_TTL_MS });
+      this.tokenOf.set(target.id, token);
+    }
+    return target;
+  }
+
+  /** A committed human scan of the code, reflected in the cached target so maxScans stays exact. */
+  noteScan(id: string): void {
+    const token = this.tokenOf.get(id);
+    const hit = token === undefined ? undefined : this.targets.get(token);
+    if (hit) hit.target.scan_count += 1;
+  }
+
+  private forgetTarget(id: string): void {
+    const token = this.tokenOf.get(id);
+    if (token !== undefined) this.targets.delete(token);
+    this.tokenOf.delete(id);
   }
 
   isTokenTaken(token: string): boolean {
@@ -191,15 +226,18 @@ export class QrCodeStore {
 
   trash(id: string, at: number): void {
     this.stmts.trash.run(at, at, id);
+    this.forgetTarget(id);
   }
 
   restore(id: string, at: number): void {
     this.stmts.restore.run(at, id);
+    this.forgetTarget(id);
   }
 
   /** Deletes the code for good; its tags go with it (and its scans, once they exist, by cascade). */
   remove(id: string): void {
     this.stmts.remove.run(id);
+    this.forgetTarget(id);
   }
 
   /** Up to `limit + 1` rows after the cursor, newest first. */

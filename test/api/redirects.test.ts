@@ -166,7 +166,8 @@ describe('public redirect endpoint /r/:token', () => {
     test('a code past its expiresAt is a 410 page, not counted', async () => {
       const code = await dynamicUrl({ protection: { expiresAt: new Date(Date.now() + 3_600_000).toISOString() } });
       assert.equal((await visit(ts, `/r/${code.shortToken}`)).status, 302, 'not expired yet');
-      ts.store.db.prepare('UPDATE qr_codes SET expires_at = ? WHERE id = ?').run(Date.now() - 1000, code.id);
+      const past = new Date(Date.now() - 1000).toISOString();
+      assert.equal((await patchCode(ts, admin, code.id, { protection: { expiresAt: past } })).status, 200);
       const html = await expectPage(await visit(ts, `/r/${code.shortToken}`), 410);
       assert.match(html, /expired/);
       assert.equal(scanCountOf(ts, code.id), 1);
