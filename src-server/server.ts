@@ -11,6 +11,7 @@ import { createPublicApp } from './http/public-app';
 import { captureScan, clientAddress, GeoLookup, VisitorHasher } from './scans/capture';
 import { ScanRecorder } from './scans/recorder';
 import type { Route } from './http/route';
+import { analyticsRoutes } from './http/routes/analytics';
 import { apiKeyRoutes } from './http/routes/api-keys';
 import { folderRoutes } from './http/routes/folders';
 import { qrCodeRoutes } from './http/routes/qrcodes';
@@ -18,6 +19,7 @@ import { settingsRoutes } from './http/routes/settings';
 import { healthRoute } from './http/routes/health';
 import { createLogger, type LogOptions } from './logging/logger';
 import { defaultUiDir } from './paths';
+import { AnalyticsService } from './services/analytics';
 import { ApiKeyService } from './services/api-keys';
 import { FolderService } from './services/folders';
 import { IdempotencyService } from './services/idempotency';
@@ -148,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...qrCodeRoutes(qrCodes),
     ...folderRoutes(folders),
     ...settingsRoutes(settings),
+    ...analyticsRoutes(new AnalyticsService(store)),
   ];
 
   const lifecycle: Lifecycle = { stopping: false };

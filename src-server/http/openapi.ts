@@ -106,7 +106,12 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
         ...(route.success.status === 201 ? { Location: headerRef('Location') } : {}),
         ...(route.idempotent ? { 'Idempotent-Replayed': headerRef('Idempotent-Replayed') } : {}),
       },
-      content: { 'application/json': { schema: route.success.schema } },
+      content: {
+        'application/json': { schema: route.success.schema },
+        ...Object.fromEntries(
+          Object.entries(route.success.otherContent ?? {}).map(([type, schema]) => [type, { schema }]),
+        ),
+      },
     },
   };
   for (const code of errorCodesFor(route)) {
@@ -152,6 +157,7 @@ const TAGS = [
   { name: 'QR codes', description: 'The library: codes of every content type, static or dynamic, with their designs.' },
   { name: 'Folders', description: 'Folders that organise the library.' },
   { name: 'Settings', description: 'App settings, such as the public base URL of new dynamic codes.' },
+  { name: 'Analytics', description: 'Scan counts, timelines and breakdowns, and the raw scans with a CSV export.' },
 ];
 
 /** Builds the OpenAPI 3.1 document from the same route specs that validate requests. */

@@ -44,7 +44,13 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  success: { status: number; description: string; schema: z.ZodType };
+  success: {
+    status: number;
+    description: string;
+    schema: z.ZodType;
+    /** Other media types the success response can have (e.g. `text/csv`), besides JSON. */
+    otherContent?: Record<string, z.ZodType>;
+  };
   /** Errors this route can answer beyond those implied by auth, params and body. */
   errors?: ErrorCode[];
   /** A POST that honours Idempotency-Key (other POSTs refuse the header rather than ignore it). */

@@ -1,3 +1,4 @@
+import { AnalyticsStore } from './analytics-store';
 import { ApiKeyStore } from './api-key-store';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { FolderStore } from './folder-store';
@@ -17,6 +18,7 @@ export class Store {
   readonly settings: SettingsStore;
   readonly idempotency: IdempotencyStore;
   readonly scans: ScanStore;
+  readonly analytics: AnalyticsStore;
 
   private constructor(readonly db: Db) {
     this.apiKeys = new ApiKeyStore(db);
@@ -25,6 +27,7 @@ export class Store {
     this.settings = new SettingsStore(db);
     this.idempotency = new IdempotencyStore(db);
     this.scans = new ScanStore(db);
+    this.analytics = new AnalyticsStore(db);
   }
 
   /** Runs fn in one write transaction. */
