@@ -59,6 +59,36 @@ export interface ScanQuery {
   limit: number;
 }
 
+interface DimensionRange {
+  headFrom: number;
+  headTo: number;
+  dayFrom: number;
+  dayTo: number;
+  tailFrom: number;
+  tailTo: number;
+}
+
+/** Splits [fromHour, toHour) into leading hours, whole UTC days and trailing hours (any part may be empty). */
+export function splitRange(fromHour: number, toHour: number): DimensionRange {
+  const dayFrom = Math.ceil(fromHour / 24);
+  const dayTo = Math.floor(toHour / 24);
+  if (dayFrom >= dayTo) return { headFrom: fromHour, headTo: toHour, dayFrom: 0, dayTo: 0, tailFrom: 0, tailTo: 0 };
+  return { headFrom: fromHour, headTo: dayFrom * 24, dayFrom, dayTo, tailFrom: dayTo * 24, tailTo: toHour };
+}
+
+/** Breakdown totals from the hourly rollups at the edges and the daily ones in between. */
+const dimensionsSql = (which: string) => `
+  SELECT dimension, value, sum(scans) AS scans, sum(unique_scans) AS unique_scans, sum(bot_scans) AS bot_scans FROM (
+    SELECT dimension, value, scans, unique_scans, bot_scans FROM scan_rollups
+      WHERE ${which} AND hour >= @headFrom AND hour < @headTo AND dimension <> 'total'
+    UNION ALL
+    SELECT dimension, value, scans, unique_scans, bot_scans FROM scan_rollups
+      WHERE ${which} AND hour >= @tailFrom AND hour < @tailTo AND dimension <> 'total'
+    UNION ALL
+    SELECT dimension, value, scans, unique_scans, bot_scans FROM scan_rollups_daily
+      WHERE ${which} AND day >= @dayFrom AND day < @dayTo AND dimension <> 'total'
+  ) GROUP BY dimension, value`;
+
 /**
  * Read-only queries behind the analytics API. Aggregates come from the hourly
  * rollups (never the raw scans), except the raw-scan reads used for time zones
@@ -74,21 +104,15 @@ export class AnalyticsStore {
         `SELECT hour, scans, unique_scans, bot_scans FROM scan_rollups
          WHERE qr_code_id = ? AND hour >= ? AND hour < ? AND dimension = 'total'`,
       ),
-      dimensionsOf: db.prepare<[string, number, number], DimensionTotal>(
-        `SELECT dimension, value, sum(scans) AS scans, sum(unique_scans) AS unique_scans, sum(bot_scans) AS bot_scans
-         FROM scan_rollups WHERE qr_code_id = ? AND hour >= ? AND hour < ? AND dimension <> 'total'
-         GROUP BY dimension, value`,
+      dimensionsOf: db.prepare<[DimensionRange & { code: string }], DimensionTotal>(
+        dimensionsSql('qr_code_id = @code'),
       ),
       hoursAll: db.prepare<[number, number], HourTotal>(
         `SELECT hour, sum(scans) AS scans, sum(unique_scans) AS unique_scans, sum(bot_scans) AS bot_scans
          FROM scan_rollups WHERE hour >= ? AND hour < ? AND dimension = 'total' AND ${live}
          GROUP BY hour`,
       ),
-      dimensionsAll: db.prepare<[number, number], DimensionTotal>(
-        `SELECT dimension, value, sum(scans) AS scans, sum(unique_scans) AS unique_scans, sum(bot_scans) AS bot_scans
-         FROM scan_rollups WHERE hour >= ? AND hour < ? AND dimension <> 'total' AND ${live}
-         GROUP BY dimension, value`,
-      ),
+      dimensionsAll: db.prepare<[DimensionRange], DimensionTotal>(dimensionsSql(live)),
       topCodes: db.prepare<[number, number, number, number], TopCodeRow>(
         `SELECT r.qr_code_id, c.name, sum(r.scans) + ? * sum(r.bot_scans) AS scans, sum(r.unique_scans) AS unique_scans
          FROM scan_rollups r JOIN qr_codes c ON c.id = r.qr_code_id
@@ -132,10 +156,12 @@ export class AnalyticsStore {
       : this.stmts.hoursOf.all(qrCodeId, fromHour, toHour);
   }
 
+  /** Totals per dimension value over hours [fromHour, toHour): whole UTC days from the daily rollups, the rest hourly. */
   dimensionTotals(qrCodeId: string | null, fromHour: number, toHour: number): DimensionTotal[] {
+    const range = splitRange(fromHour, toHour);
     return qrCodeId === null
-      ? this.stmts.dimensionsAll.all(fromHour, toHour)
-      : this.stmts.dimensionsOf.all(qrCodeId, fromHour, toHour);
+      ? this.stmts.dimensionsAll.all(range)
+      : this.stmts.dimensionsOf.all({ ...range, code: qrCodeId });
   }
 
   /** Raw scan times in [fromMs, toMs), for bucketing by a local time the hourly rollups cannot express. */

@@ -122,7 +122,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'scans, hourly rollups, visitor salts',
+    name: 'scans, hourly and daily rollups, visitor salts',
     sql: `
       -- One row per counted scan. Never the client's address: country and city are looked up at scan time,
       -- and uniqueness comes from scan_visitors below.
@@ -171,6 +171,19 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (qr_code_id, hour, dimension, value)
       ) WITHOUT ROWID;
       CREATE INDEX scan_rollups_by_hour ON scan_rollups (hour, dimension);
+
+      -- The same per UTC day (day = ms / 86,400,000), so a breakdown over months reads days, not hours.
+      CREATE TABLE scan_rollups_daily (
+        qr_code_id TEXT NOT NULL REFERENCES qr_codes (id) ON DELETE CASCADE,
+        day INTEGER NOT NULL,
+        dimension TEXT NOT NULL,
+        value TEXT NOT NULL,
+        scans INTEGER NOT NULL DEFAULT 0,
+        unique_scans INTEGER NOT NULL DEFAULT 0,
+        bot_scans INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (qr_code_id, day, dimension, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX scan_rollups_daily_by_day ON scan_rollups_daily (day, dimension);
     `,
   },
 ];

@@ -63,6 +63,14 @@ export class ScanStore {
            unique_scans = unique_scans + excluded.unique_scans,
            bot_scans = bot_scans + excluded.bot_scans`,
       ),
+      dailyRollup: db.prepare(
+        `INSERT INTO scan_rollups_daily (qr_code_id, day, dimension, value, scans, unique_scans, bot_scans)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (qr_code_id, day, dimension, value) DO UPDATE SET
+           scans = scans + excluded.scans,
+           unique_scans = unique_scans + excluded.unique_scans,
+           bot_scans = bot_scans + excluded.bot_scans`,
+      ),
       countOnCode: db.prepare(
         `UPDATE qr_codes SET scan_count = scan_count + 1, last_scanned_at = max(coalesce(last_scanned_at, 0), ?)
          WHERE id = ?`,
@@ -83,19 +91,12 @@ export class ScanStore {
     this.stmts.insert.run(row);
   }
 
-  /** Adds counts to one rollup cell. */
+  /** Adds counts to one hourly rollup cell and to its day's cell. */
   addToRollup(cell: RollupCell): void {
-    this.stmts.rollup.run(
-      cell.qrCodeId,
-      cell.hour,
-      cell.dimension,
-      cell.value,
-      cell.scans,
-      cell.uniqueScans,
-      cell.botScans,
-    );
+    const { qrCodeId, hour, dimension, value, scans, uniqueScans, botScans } = cell;
+    this.stmts.rollup.run(qrCodeId, hour, dimension, value, scans, uniqueScans, botScans);
+    this.stmts.dailyRollup.run(qrCodeId, Math.floor(hour / 24), dimension, value, scans, uniqueScans, botScans);
   }
-
   /** A human scan moves the code's counter and last-scanned time. */
   countOnCode(qrCodeId: string, at: number): void {
     this.stmts.countOnCode.run(at, qrCodeId);

@@ -117,6 +117,30 @@ describe('analytics API', () => {
     assert.equal(sum(a.byHourOfDay), a.totalScans);
   }
 
+  test('breakdowns over ranges with partial days at both ends match the scans in the range exactly', async () => {
+    const code = await newCode('edges');
+    const base = Date.parse('2026-03-10T00:00:00Z');
+    const hours = [1, 4, 5, 6, 23, 24, 30, 47, 48, 49, 55, 70, 71, 72, 73];
+    const devices = ['mobile', 'desktop', 'tablet'] as const;
+    for (const [i, h] of hours.entries()) {
+      await record(code.id, base + h * 3_600_000 + 60_000, { device: devices[i % 3]!, country: i % 4 ? 'FR' : null });
+    }
+    // 05:00 on day one to 07:00 on day four: leading hours, two whole days from the daily rollups, trailing hours.
+    const from = new Date(base + 5 * 3_600_000).toISOString();
+    const to = new Date(base + 79 * 3_600_000).toISOString();
+    const a = await analytics(
+      code.id,
+      `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&granularity=hour`,
+    );
+    const inRange = hours.filter((h) => h >= 5 && h < 79);
+    assert.equal(a.totalScans, inRange.length);
+    assertConsistent(a);
+    const mobile = a.byDevice.find((b) => b.value === 'mobile')?.scans ?? 0;
+    assert.equal(mobile, inRange.filter((h) => hours.indexOf(h) % 3 === 0).length);
+    const unknownCountry = a.byCountry.find((b) => b.value === null)?.scans ?? 0;
+    assert.equal(unknownCountry, inRange.filter((h) => hours.indexOf(h) % 4 === 0).length);
+  });
+
   test('scans through the public endpoint are counted, with device, OS, browser and uniqueness', async () => {
     const code = await newCode();
     for (let i = 0; i < 3; i++) {
