@@ -16,6 +16,7 @@ import { apiKeyRoutes } from './http/routes/api-keys';
 import { folderRoutes } from './http/routes/folders';
 import { qrCodeRoutes } from './http/routes/qrcodes';
 import { settingsRoutes } from './http/routes/settings';
+import { webhookRoutes } from './http/routes/webhooks';
 import { healthRoute } from './http/routes/health';
 import { createLogger, type LogOptions } from './logging/logger';
 import { defaultUiDir } from './paths';
@@ -27,6 +28,7 @@ import { installSecret } from './services/install-secret';
 import { QrCodeService } from './services/qrcodes';
 import { SettingsService } from './services/settings';
 import { RateLimits } from './services/rate-limits';
+import { WebhookService } from './services/webhooks';
 import { Store } from './store/store';
 import { APP_VERSION } from './version';
 
@@ -47,6 +49,10 @@ export interface ServerOptions {
   publicBaseUrl?: string;
   /** How long close() lets in-flight requests finish before cutting them off. */
   shutdownGraceMs?: number;
+  /** Webhook retry delays (retry n waits the n-th); default about a day over 12 attempts. Tests shrink it. */
+  webhookRetryDelaysMs?: readonly number[];
+  /** How often the webhook worker polls the outbox (default 500 ms). */
+  webhookPollMs?: number;
 }
 
 export interface RunningServer {
@@ -54,7 +60,13 @@ export interface RunningServer {
   publicUrl: string;
   dataDir: string;
   store: Store;
-  services: { apiKeys: ApiKeyService; qrCodes: QrCodeService; folders: FolderService; settings: SettingsService };
+  services: {
+    apiKeys: ApiKeyService;
+    qrCodes: QrCodeService;
+    folders: FolderService;
+    settings: SettingsService;
+    webhooks: WebhookService;
+  };
   /** The API routes, as mounted and documented. */
   routes: readonly Route[];
   close(): Promise<void>;
@@ -143,7 +155,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const idempotency = new IdempotencyService(store, secret);
   const settings = new SettingsService(store, () => options.publicBaseUrl ?? late.publicUrl);
   const folders = new FolderService(store);
-  const qrCodes = new QrCodeService(store, settings, folders);
+  const webhooks = new WebhookService(store, logger, {
+    retryDelaysMs: options.webhookRetryDelaysMs,
+    pollMs: options.webhookPollMs,
+  });
+  const qrCodes = new QrCodeService(store, settings, folders, undefined, webhooks);
   const routes: Route[] = [
     healthRoute,
     ...apiKeyRoutes(apiKeys),
@@ -151,6 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...folderRoutes(folders),
     ...settingsRoutes(settings),
     ...analyticsRoutes(new AnalyticsService(store)),
+    ...webhookRoutes(webhooks),
   ];
 
   const lifecycle: Lifecycle = { stopping: false };
@@ -176,7 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     put: (day, salt) => store.scans.putSalt(day, salt),
     deleteBefore: (day) => store.scans.forgetBefore(day),
   });
-  const recorder = new ScanRecorder(store);
+  const recorder = new ScanRecorder(store, webhooks);
   const addressOf = (ctx: AppContext) => clientAddress(ctx.req, settings.get().trustProxy);
   const publicApp = createPublicApp({
     logger,
@@ -221,6 +238,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await Promise.all(servers.map((s) => stop(s, graceMs)));
     // Requests still waiting for their scans' commit are answered by now; write anything left.
     recorder.flush();
+    await webhooks.stop();
     apiKeys.usage.stop();
     store.close();
     await closeLog();
@@ -257,6 +275,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     version: APP_VERSION,
     startedAt: new Date().toISOString(),
   });
+  webhooks.start();
   logger.info({ apiUrl, publicUrl, dataDir, version: APP_VERSION }, 'server started');
 
   let closing: Promise<void> | undefined;
@@ -265,7 +284,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     publicUrl,
     dataDir,
     store,
-    services: { apiKeys, qrCodes, folders, settings },
+    services: { apiKeys, qrCodes, folders, settings, webhooks },
     routes,
     close() {
       closing ??= (async () => {

@@ -158,6 +158,10 @@ const TAGS = [
   { name: 'Folders', description: 'Folders that organise the library.' },
   { name: 'Settings', description: 'App settings, such as the public base URL of new dynamic codes.' },
   { name: 'Analytics', description: 'Scan counts, timelines and breakdowns, and the raw scans with a CSV export.' },
+  {
+    name: 'Webhooks',
+    description: 'Signed HTTP callbacks on scans and code changes, with retries and a delivery log.',
+  },
 ];
 
 /** Builds the OpenAPI 3.1 document from the same route specs that validate requests. */

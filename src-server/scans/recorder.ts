@@ -1,4 +1,5 @@
-import { utcDay } from '../ids';
+import { toIso, utcDay } from '../ids';
+import type { EventSink } from '../services/events';
 import { rollupCells, type RollupCell, type ScanRow } from '../store/scan-store';
 import type { Store } from '../store/store';
 
@@ -27,7 +28,11 @@ export class ScanRecorder {
   private readonly pending = new Map<string, number>();
   private scheduled = false;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Told about each committed scan (webhooks): outbox rows written in the scans' own transaction. */
+    private readonly events?: EventSink,
+  ) {}
 
   /** Human scans of the code admitted but not yet committed. */
   pendingFor(qrCodeId: string): number {
@@ -55,12 +60,27 @@ export class ScanRecorder {
       this.store.transaction(() => {
         // Rollup cells are summed over the batch first: a busy code's scans share a few cells.
         const cells = new Map<string, RollupCell>();
+        // Checked once per batch: with no subscriber, webhooks cost nothing here.
+        const notify = this.events?.wants('scan.created') ? this.events : undefined;
         for (const { scan } of batch) {
           const { visitorHash, ...fields } = scan;
           const unique =
             !scan.is_bot && this.store.scans.markVisitor(scan.qr_code_id, utcDay(scan.scanned_at), visitorHash);
           const row: ScanRow = { ...fields, is_unique: unique ? 1 : 0 };
-          this.store.scans.insert(row);
+          const scanId = this.store.scans.insert(row);
+          notify?.emit('scan.created', {
+            qrCodeId: row.qr_code_id,
+            scanId: String(scanId),
+            scannedAt: toIso(row.scanned_at),
+            country: row.country,
+            device: row.device,
+            os: row.os,
+            browser: row.browser,
+            referrer: row.referrer,
+            language: row.language,
+            isBot: row.is_bot === 1,
+            isUnique: row.is_unique === 1,
+          });
           for (const cell of rollupCells(row, Math.floor(scan.scanned_at / HOUR_MS))) {
             const key = `${cell.qrCodeId}\u0000${cell.hour}\u0000${cell.dimension}\u0000${cell.value}`;
             const sum = cells.get(key) ?? { ...cell, scans: 0, uniqueScans: 0, botScans: 0 };

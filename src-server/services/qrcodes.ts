@@ -16,6 +16,7 @@ import { decodeCursor, toPage } from '../store/pagination';
 import type { QrCodeFilter, QrCodeRow } from '../store/qrcode-store';
 import type { Store } from '../store/store';
 import { validate } from '../validation';
+import type { EventSink } from './events';
 import type { FolderService } from './folders';
 import { hashPassword } from './passwords';
 import type { SettingsService } from './settings';
@@ -156,6 +157,8 @@ export class QrCodeService {
     private readonly settings: SettingsService,
     private readonly folders: FolderService,
     private readonly now: () => number = Date.now,
+    /** Told about created, changed and deleted codes (webhooks), in the transaction that made the change. */
+    private readonly events?: EventSink,
   ) {}
 
   /**
@@ -230,8 +233,12 @@ export class QrCodeService {
     const passwordHash = await passwordHashFor(input);
     const at = this.now();
     const row = this.prepare(input, passwordHash, new Set(), at);
-    this.store.qrCodes.insertMany([row]);
-    return rowToQrCode(row, at);
+    const code = rowToQrCode(row, at);
+    this.store.transaction(() => {
+      this.store.qrCodes.insertMany([row]);
+      this.events?.emit('qrcode.created', code);
+    });
+    return code;
   }
 
   /**
@@ -269,8 +276,12 @@ export class QrCodeService {
         failed(index, err);
       }
     }
-    this.store.qrCodes.insertMany(rows.map((r) => r.row));
-    for (const { index, row } of rows) results.push({ index, status: 201, data: rowToQrCode(row, at) });
+    const created = rows.map(({ index, row }) => ({ index, code: rowToQrCode(row, at) }));
+    this.store.transaction(() => {
+      this.store.qrCodes.insertMany(rows.map((r) => r.row));
+      for (const { code } of created) this.events?.emit('qrcode.created', code);
+    });
+    for (const { index, code } of created) results.push({ index, status: 201, data: code });
     results.sort((a, b) => a.index - b.index);
     return { created: rows.length, failed: items.length - rows.length, results };
   }
@@ -363,30 +374,40 @@ export class QrCodeService {
       search_text: searchText(name, content),
       updated_at: this.now(),
     };
-    this.store.qrCodes.update(next);
-    return this.get(id);
+    return this.store.transaction(() => {
+      this.store.qrCodes.update(next);
+      const code = this.get(id);
+      this.events?.emit('qrcode.updated', code);
+      return code;
+    });
   }
 
   /** Moves the code to the trash, or with `permanent` deletes it for good. */
   remove(id: string, permanent: boolean): { id: string; permanent: boolean; deletedAt: string } {
     this.row(id);
     const at = this.now();
-    if (permanent) {
-      this.store.transaction(() => {
+    return this.store.transaction(() => {
+      if (permanent) {
         this.store.qrCodes.remove(id);
         this.store.idempotency.forgetResource(id);
-      });
-    } else {
-      this.store.qrCodes.trash(id, at);
-    }
-    const deletedAt = permanent ? toIso(at)! : this.get(id).deletedAt!;
-    return { id, permanent, deletedAt };
+      } else {
+        this.store.qrCodes.trash(id, at);
+      }
+      const deletedAt = permanent ? toIso(at)! : this.get(id).deletedAt!;
+      const result = { id, permanent, deletedAt };
+      this.events?.emit('qrcode.deleted', result);
+      return result;
+    });
   }
 
   /** Brings a code back from the trash; restoring a code not in the trash changes nothing. */
   restore(id: string): QrCode {
     this.row(id);
-    this.store.qrCodes.restore(id, this.now());
-    return this.get(id);
+    return this.store.transaction(() => {
+      this.store.qrCodes.restore(id, this.now());
+      const code = this.get(id);
+      this.events?.emit('qrcode.updated', code);
+      return code;
+    });
   }
 }

@@ -186,4 +186,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX scan_rollups_daily_by_day ON scan_rollups_daily (day, dimension);
     `,
   },
+  {
+    version: 4,
+    name: 'webhooks and their delivery outbox',
+    sql: `
+      -- The secret is stored as it is, not hashed: the server needs it to sign every delivery.
+      -- The API shows it once, at creation, and never again.
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        description TEXT,
+        secret TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhooks_by_created ON webhooks (created_at, id);
+
+      -- The durable outbox: one row per (event, webhook), written in the transaction that made the event.
+      -- payload is the exact JSON body sent, so every retry sends the same bytes.
+      -- locked_until marks a row in flight, so two worker ticks never send it at once.
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        locked_until INTEGER,
+        last_status_code INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+      CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at, id);
+    `,
+  },
 ];

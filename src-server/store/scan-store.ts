@@ -87,8 +87,9 @@ export class ScanStore {
     return this.stmts.visitor.run(qrCodeId, day, visitorHash).changes === 1;
   }
 
-  insert(row: ScanRow): void {
-    this.stmts.insert.run(row);
+  /** Inserts the scan and returns its id. */
+  insert(row: ScanRow): number {
+    return Number(this.stmts.insert.run(row).lastInsertRowid);
   }
 
   /** Adds counts to one hourly rollup cell and to its day's cell. */

@@ -6,6 +6,7 @@ import { IdempotencyStore } from './idempotency-store';
 import { QrCodeStore } from './qrcode-store';
 import { ScanStore } from './scan-store';
 import { SettingsStore } from './settings-store';
+import { WebhookStore } from './webhook-store';
 
 /**
  * The data-access layer: every service reaches SQLite through one Store,
@@ -19,6 +20,7 @@ export class Store {
   readonly idempotency: IdempotencyStore;
   readonly scans: ScanStore;
   readonly analytics: AnalyticsStore;
+  readonly webhooks: WebhookStore;
 
   private constructor(readonly db: Db) {
     this.apiKeys = new ApiKeyStore(db);
@@ -28,6 +30,7 @@ export class Store {
     this.idempotency = new IdempotencyStore(db);
     this.scans = new ScanStore(db);
     this.analytics = new AnalyticsStore(db);
+    this.webhooks = new WebhookStore(db);
   }
 
   /** Runs fn in one write transaction. */
