@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Koa from 'koa';
+import { AppError } from './errors';
 import { createApiApp } from './http/api-app';
 import type { Lifecycle } from './http/base-app';
 import type { AppContext, AppState } from './http/context';
@@ -165,7 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...apiKeyRoutes(apiKeys),
     ...qrCodeRoutes(qrCodes),
     ...folderRoutes(folders),
-    ...settingsRoutes(settings),
+    ...settingsRoutes(settings, { useGeoCityDb: (p) => useGeoCityDb(p) }),
     ...analyticsRoutes(new AnalyticsService(store)),
     ...webhookRoutes(webhooks),
   ];
@@ -184,10 +185,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     openApiDocument: () => late.openApi,
     lifecycle,
   });
-  const geo = await GeoLookup.open({}).catch((err: unknown) => {
-    store.close();
-    throw err;
-  });
+  // The lookup in use; replaced when the city database setting changes.
+  const geo = {
+    current: await GeoLookup.open({}).catch((err: unknown) => {
+      store.close();
+      throw err;
+    }),
+  };
+  const storedCityDb = settings.get().geoCityDbPath;
+  if (storedCityDb !== null) {
+    // A city file that went missing must not stop the server: it records countries until fixed.
+    geo.current = await GeoLookup.open({ cityDbPath: storedCityDb }).catch((err: unknown) => {
+      logger.warn({ err: String(err) }, 'city database not usable; recording countries only');
+      return geo.current;
+    });
+  }
+  const useGeoCityDb = async (cityDbPath: string | null) => {
+    try {
+      geo.current = await GeoLookup.open({ cityDbPath });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new AppError('VALIDATION_ERROR', `Invalid body: geoCityDbPath: ${message}`, [
+        { path: 'geoCityDbPath', message },
+      ]);
+    }
+  };
   const hasher = new VisitorHasher({
     get: (day) => store.scans.salt(day),
     put: (day, salt) => store.scans.putSalt(day, salt),
@@ -212,7 +234,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             referer: ctx.get('Referer') || undefined,
             acceptLanguage: ctx.get('Accept-Language') || undefined,
           },
-          { geo, hasher },
+          { geo: geo.current, hasher },
         );
         return {
           device: c.device,

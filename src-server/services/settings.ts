@@ -3,6 +3,7 @@ import type { Store } from '../store/store';
 
 const PUBLIC_BASE_URL = 'publicBaseUrl';
 const TRUST_PROXY = 'trustProxy';
+const GEO_CITY_DB_PATH = 'geoCityDbPath';
 
 /** App settings; a setting never stored falls back to its default. */
 export class SettingsService {
@@ -13,16 +14,18 @@ export class SettingsService {
   ) {}
 
   /** What is stored, read once: trustProxy is needed on every scan, and only this service writes settings. */
-  private stored: { publicBaseUrl?: string; trustProxy?: Settings['trustProxy'] } | undefined;
+  private stored: { publicBaseUrl?: string; trustProxy?: Settings['trustProxy']; geoCityDbPath?: string } | undefined;
 
   get(): Settings {
     this.stored ??= {
       publicBaseUrl: this.store.settings.get<string>(PUBLIC_BASE_URL),
       trustProxy: this.store.settings.get<Settings['trustProxy']>(TRUST_PROXY),
+      geoCityDbPath: this.store.settings.get<string>(GEO_CITY_DB_PATH),
     };
     return {
       publicBaseUrl: this.stored.publicBaseUrl ?? this.defaultPublicBaseUrl(),
       trustProxy: this.stored.trustProxy ?? 'none',
+      geoCityDbPath: this.stored.geoCityDbPath ?? null,
     };
   }
 
@@ -30,6 +33,8 @@ export class SettingsService {
     if (input.publicBaseUrl === null) this.store.settings.remove(PUBLIC_BASE_URL);
     else if (input.publicBaseUrl !== undefined) this.store.settings.set(PUBLIC_BASE_URL, input.publicBaseUrl);
     if (input.trustProxy !== undefined) this.store.settings.set(TRUST_PROXY, input.trustProxy);
+    if (input.geoCityDbPath === null) this.store.settings.remove(GEO_CITY_DB_PATH);
+    else if (input.geoCityDbPath !== undefined) this.store.settings.set(GEO_CITY_DB_PATH, input.geoCityDbPath);
     this.stored = undefined;
     return this.get();
   }

@@ -25,6 +25,14 @@ export const Settings = z
       description: 'The base of new dynamic codes\u2019 short URLs. Changing it never changes codes already made.',
     }),
     trustProxy: TrustProxy,
+    geoCityDbPath: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          'A MaxMind GeoLite2-City (or compatible) .mmdb file on this machine; when set, scans get city and ' +
+          'coordinates. Without it, only the country is recorded, from the bundled database.',
+      }),
   })
   .meta({ id: 'Settings' });
 export type Settings = z.output<typeof Settings>;
@@ -33,6 +41,10 @@ export const UpdateSettingsInput = z
   .object({
     publicBaseUrl: BaseUrl.nullable().optional().meta({ description: 'null returns to the default.' }),
     trustProxy: TrustProxy.optional(),
+    geoCityDbPath: z.string().trim().min(1).max(1024).nullable().optional().meta({
+      description:
+        'Checked by opening it: a file that is missing or not a city database is refused. null turns it off.',
+    }),
   })
   .strict()
   .meta({ id: 'UpdateSettingsInput' });

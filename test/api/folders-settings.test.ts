@@ -224,7 +224,11 @@ describe('settings and scopes', () => {
     );
     const ok = await patchSettings(admin, { publicBaseUrl: 'https://qr.example.com/base/' });
     assert.equal(ok.status, 200);
-    assert.deepEqual(await ok.json(), { publicBaseUrl: 'https://qr.example.com/base', trustProxy: 'none' });
+    assert.deepEqual(await ok.json(), {
+      publicBaseUrl: 'https://qr.example.com/base',
+      trustProxy: 'none',
+      geoCityDbPath: null,
+    });
     // A path in the base is kept.
     const code = await createCode(ts, writer, { type: 'url', kind: 'dynamic', content: 'https://a.example' });
     assert.equal(code.shortUrl, `https://qr.example.com/base/r/${code.shortToken}`);

@@ -295,7 +295,11 @@ describe('static and dynamic codes', () => {
       },
     );
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { publicBaseUrl: 'https://qr.example.com', trustProxy: 'none' });
+    assert.deepEqual(await res.json(), {
+      publicBaseUrl: 'https://qr.example.com',
+      trustProxy: 'none',
+      geoCityDbPath: null,
+    });
     assert.equal(await settingsBase(ts, admin), 'https://qr.example.com');
 
     const kept = await getCode(ts, admin, before.id);
@@ -314,7 +318,7 @@ describe('static and dynamic codes', () => {
 
     // null goes back to the default.
     const reset = await sendJson(ts, admin, '/api/v1/settings', { publicBaseUrl: null }, { method: 'PATCH' });
-    assert.deepEqual(await reset.json(), { publicBaseUrl: oldBase, trustProxy: 'none' });
+    assert.deepEqual(await reset.json(), { publicBaseUrl: oldBase, trustProxy: 'none', geoCityDbPath: null });
     assert.equal((await getCode(ts, admin, after.id)).shortUrl, `https://qr.example.com/r/${after.shortToken}`);
   });
 });

@@ -4,7 +4,12 @@ import { defineRoute, type Route } from '../route';
 
 const TAG = 'Settings';
 
-export function settingsRoutes(settings: SettingsService): Route[] {
+export interface SettingsRouteDeps {
+  /** Opens the city database the setting names (null: none) and starts using it; throws VALIDATION_ERROR if it cannot. */
+  useGeoCityDb(path: string | null): Promise<void>;
+}
+
+export function settingsRoutes(settings: SettingsService, deps: SettingsRouteDeps): Route[] {
   return [
     defineRoute({
       method: 'get',
@@ -26,7 +31,11 @@ export function settingsRoutes(settings: SettingsService): Route[] {
       auth: 'admin',
       body: UpdateSettingsInput,
       success: { status: 200, description: 'The settings', schema: Settings },
-      handler: ({ body }) => ({ body: settings.update(body) }),
+      handler: async ({ body }) => {
+        // Open the city database first: a path that does not work is refused and nothing is saved.
+        if (body.geoCityDbPath !== undefined) await deps.useGeoCityDb(body.geoCityDbPath);
+        return { body: settings.update(body) };
+      },
     }),
   ];
 }
