@@ -1,4 +1,5 @@
-import { toIso, utcDay } from '../ids';
+import { utcDay } from '../ids';
+import { toScan } from '../services/analytics';
 import type { EventSink } from '../services/events';
 import { rollupCells, type RollupCell, type ScanRow } from '../store/scan-store';
 import type { Store } from '../store/store';
@@ -68,19 +69,8 @@ export class ScanRecorder {
             !scan.is_bot && this.store.scans.markVisitor(scan.qr_code_id, utcDay(scan.scanned_at), visitorHash);
           const row: ScanRow = { ...fields, is_unique: unique ? 1 : 0 };
           const scanId = this.store.scans.insert(row);
-          notify?.emit('scan.created', {
-            qrCodeId: row.qr_code_id,
-            scanId: String(scanId),
-            scannedAt: toIso(row.scanned_at),
-            country: row.country,
-            device: row.device,
-            os: row.os,
-            browser: row.browser,
-            referrer: row.referrer,
-            language: row.language,
-            isBot: row.is_bot === 1,
-            isUnique: row.is_unique === 1,
-          });
+          // The same shape as the raw scans API, so a receiver needs one parser.
+          notify?.emit('scan.created', toScan({ ...row, id: scanId }));
           for (const cell of rollupCells(row, Math.floor(scan.scanned_at / HOUR_MS))) {
             const key = `${cell.qrCodeId}\u0000${cell.hour}\u0000${cell.dimension}\u0000${cell.value}`;
             const sum = cells.get(key) ?? { ...cell, scans: 0, uniqueScans: 0, botScans: 0 };

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import type { ScanRow } from './scan-store';
 
 /** One UTC hour of a code's (or all codes') 'total' rollup. */
 export interface HourTotal {
@@ -24,22 +25,8 @@ export interface ScanMoment {
   is_unique: number;
 }
 
-export interface ScanRecord {
-  id: number;
-  qr_code_id: string;
-  scanned_at: number;
-  country: string | null;
-  city: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  device: string;
-  os: string | null;
-  browser: string | null;
-  referrer: string | null;
-  language: string | null;
-  is_bot: number;
-  is_unique: number;
-}
+/** A stored scan with its row id. */
+export type ScanRecord = ScanRow & { id: number };
 
 export interface TopCodeRow {
   qr_code_id: string;

@@ -330,17 +330,21 @@ describe('webhooks', () => {
     assert.equal(res.status, 302);
     const got = await waitFor('scan.created', () => rx.on(path, 'scan.created')[0]);
     const data = got.body.data;
+    // The same shape as a scan from GET /api/v1/qrcodes/:id/scans.
     assert.deepEqual(Object.keys(data).sort(), [
       'browser',
+      'city',
       'country',
       'device',
+      'id',
       'isBot',
       'isUnique',
       'language',
+      'latitude',
+      'longitude',
       'os',
       'qrCodeId',
       'referrer',
-      'scanId',
       'scannedAt',
     ]);
     assert.equal(data.qrCodeId, code.id);
@@ -348,7 +352,11 @@ describe('webhooks', () => {
     assert.equal(data.os, 'iOS');
     assert.equal(data.isBot, false);
     assert.equal(data.isUnique, true);
-    assert.equal(typeof data.scanId, 'string');
+    assert.equal(typeof data.id, 'string');
+    const listed = (await (await ts.api(`/api/v1/qrcodes/${code.id}/scans`, { key: admin })).json()) as {
+      data: { id: string }[];
+    };
+    assert.deepEqual(listed.data[0], data);
     assert.equal(JSON.stringify(got.body).includes('127.0.0.1'), false);
     await ts.api(`/api/v1/webhooks/${hook.id}`, { key: admin, method: 'DELETE' });
   });
