@@ -1,5 +1,5 @@
 import { utcDay } from '../ids';
-import { toScan } from '../services/analytics';
+import { toScan } from './to-scan';
 import type { EventSink } from '../services/events';
 import { rollupCells, type RollupCell, type ScanRow } from '../store/scan-store';
 import type { Store } from '../store/store';

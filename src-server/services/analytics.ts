@@ -8,7 +8,8 @@ import type {
   Scan,
 } from '../../src-shared/schemas/analytics';
 import { AppError, notFound } from '../errors';
-import type { ScanRecord } from '../store/analytics-store';
+import { toIso } from '../ids';
+import { toScan } from '../scans/to-scan';
 import { decodeCursor, encodeCursor } from '../store/pagination';
 import { ROLLUP_DIMENSIONS } from '../store/scan-store';
 import type { Store } from '../store/store';
@@ -158,27 +159,6 @@ function sortBuckets(buckets: Bucket[]): Bucket[] {
   );
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function toScan(row: ScanRecord): Scan {
-  return {
-    id: String(row.id),
-    qrCodeId: row.qr_code_id,
-    scannedAt: new Date(row.scanned_at).toISOString(),
-    country: row.country,
-    city: row.city,
-    latitude: row.latitude,
-    longitude: row.longitude,
-    device: row.device as Scan['device'],
-    os: row.os,
-    browser: row.browser,
-    referrer: row.referrer,
-    language: row.language,
-    isBot: row.is_bot === 1,
-    isUnique: row.is_unique === 1,
-  };
-}
-
 const CSV_COLUMNS = [
   'id',
   'qrCodeId',
@@ -313,7 +293,7 @@ export class AnalyticsService {
       uniqueScans,
       uniqueCountries: known('country'),
       uniqueCities: known('city'),
-      lastScannedAt: iso(lastScannedAt),
+      lastScannedAt: toIso(lastScannedAt),
       timeline: [...timeline].map(([start, v]) => ({ date: periodLabel(start, granularity), ...v })),
       byCountry: breakdowns.get('country')!,
       byCity: breakdowns.get('city')!,

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common';
-
-const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+import { BooleanParam, Timestamp } from './common';
 
 /** True when the runtime knows this IANA time zone name. */
 export function isTimeZone(tz: string): boolean {
@@ -40,9 +38,9 @@ export const AnalyticsQuery = z
     tz: z.string().max(64).refine(isTimeZone, 'Not a known IANA time zone').optional().meta({
       description: 'IANA time zone for the timeline and hour-of-day buckets, e.g. `Europe/Paris`. Default UTC.',
     }),
-    includeBots: booleanParam
-      .optional()
-      .meta({ description: '`true` counts scans flagged as bots too (they are never unique). Default false.' }),
+    includeBots: BooleanParam.optional().meta({
+      description: '`true` counts scans flagged as bots too (they are never unique). Default false.',
+    }),
   })
   .superRefine((q, ctx) => {
     if (q.days !== undefined && (q.from !== undefined || q.to !== undefined)) {
@@ -142,7 +140,7 @@ export const ListScansQuery = z.object({
   cursor: z.string().max(512).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
   since: Timestamp.optional().meta({ description: 'Only scans at or after this time.' }),
   until: Timestamp.optional().meta({ description: 'Only scans before this time.' }),
-  includeBots: booleanParam.optional().meta({ description: '`true` includes scans flagged as bots. Default false.' }),
+  includeBots: BooleanParam.optional().meta({ description: '`true` includes scans flagged as bots. Default false.' }),
   format: z
     .enum(['json', 'csv'])
     .optional()

@@ -7,6 +7,9 @@ export const Timestamp = z.iso.datetime({ offset: true }).meta({
   example: '2026-11-21T10:15:00.000Z',
 });
 
+/** A query-string flag: exactly `true` or `false`. */
+export const BooleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Items per page, 1-200.' }),
   cursor: z.string().max(512).optional().meta({ description: 'The `nextCursor` of the previous page.' }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODE_LIST, type ErrorCode } from '../errors';
-import { Timestamp } from './common';
+import { BooleanParam, Timestamp } from './common';
 import { CONTENT_SCHEMAS, QR_TYPES, QrTypeSchema, type QrType } from './content';
 import { Design, DesignInput } from './design';
 import { label } from './text';
@@ -156,8 +156,6 @@ export type QrCode = z.output<typeof QrCode>;
 
 const emptyToUndefined = (v: string | undefined) => (v ? v : undefined);
 
-const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 export const ListQrCodesQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Items per page, 1-200.' }),
@@ -185,8 +183,8 @@ export const ListQrCodesQuery = z
       .optional()
       .transform(emptyToUndefined)
       .meta({ description: 'A folder id, or `none` for codes in no folder.' }),
-    favorite: booleanParam.optional(),
-    trashed: booleanParam.optional().meta({ description: '`true` lists the trash instead of the library.' }),
+    favorite: BooleanParam.optional(),
+    trashed: BooleanParam.optional().meta({ description: '`true` lists the trash instead of the library.' }),
   })
   .refine((q) => !(q.page !== undefined && q.cursor !== undefined), {
     path: ['page'],
@@ -206,7 +204,7 @@ export const QrCodePage = z
   .meta({ id: 'QrCodePage' });
 
 export const DeleteQrCodeQuery = z.object({
-  permanent: booleanParam.optional().meta({ description: '`true` deletes the code and its scans for good.' }),
+  permanent: BooleanParam.optional().meta({ description: '`true` deletes the code and its scans for good.' }),
 });
 
 export const BULK_MAX = 100;
