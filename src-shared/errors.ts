@@ -12,14 +12,20 @@ export const ERROR_CODES = {
     description: 'The key lacks the scope this operation needs, or the request came from a foreign origin.',
   },
   VALIDATION_ERROR: { status: 400, description: 'A parameter or body field is invalid; `details` names each one.' },
-  INVALID_BODY: { status: 400, description: 'The request body is not valid JSON.' },
+  INVALID_BODY: {
+    status: 400,
+    description: 'The request body is not valid JSON (or not a readable multipart upload).',
+  },
   INVALID_CURSOR: { status: 400, description: 'The pagination cursor is malformed.' },
   NOT_FOUND: { status: 404, description: 'No such resource or route.' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'The route exists but not with this method.' },
   CONFLICT: { status: 409, description: 'The request conflicts with the current state.' },
   IDEMPOTENCY_CONFLICT: { status: 409, description: 'The Idempotency-Key was used before with a different body.' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body is over the size limit.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The request body is not of a type this operation takes: JSON, or for uploads an image file.',
+  },
   RATE_LIMITED: {
     status: 429,
     description: 'The per-minute limit or the daily cap of the key is reached; see Retry-After.',

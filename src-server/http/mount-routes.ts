@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import { AppError } from '../errors';
 import type { ApiKeyService } from '../services/api-keys';
@@ -7,6 +8,7 @@ import type { RateLimits } from '../services/rate-limits';
 import { validate } from '../validation';
 import type { AppContext, AppState } from './context';
 import { readJsonBody } from './middleware/json-body';
+import { readUpload } from './middleware/upload-body';
 import type { Route } from './route';
 
 export interface MountDeps {
@@ -59,9 +61,12 @@ export function mountRoutes(router: Router<AppState>, routes: readonly Route[], 
       throw new Error(`${route.operationId} needs a key, but this listener has no key service`);
     router[route.method](route.path, async (ctx) => {
       const key = route.auth === 'none' ? null : await admit(ctx, route, deps!);
-      const rawBody = ctx.method === 'GET' || ctx.method === 'HEAD' ? undefined : await readJsonBody(ctx);
+      // Path and query first: a bad id or flag should not cost reading a 2 MB upload.
       const params = route.params ? validate(route.params, ctx.params, 'path parameters') : undefined;
       const query = route.query ? validate(route.query, ctx.query, 'query') : undefined;
+      const upload = route.upload ? await readUpload(ctx, route.upload.maxBytes) : null;
+      const rawBody =
+        route.upload || ctx.method === 'GET' || ctx.method === 'HEAD' ? undefined : await readJsonBody(ctx);
       if (!route.body && rawBody !== undefined) {
         throw new AppError('VALIDATION_ERROR', 'This operation takes no request body.', [
           { path: '(body)', message: 'Expected no body' },
@@ -75,10 +80,14 @@ export function mountRoutes(router: Router<AppState>, routes: readonly Route[], 
         ]);
       }
       const run = async (): Promise<StoredResponse> => {
-        const result = await route.handler({ params, query, body, key, ctx });
+        const result = await route.handler({ params, query, body, upload, key, ctx });
         return { status: result.status ?? route.success.status, headers: result.headers ?? {}, body: result.body };
       };
-      const response = idemKey ? await runOnce(deps!, key!.id, idemKey, ctx, rawBody, run) : await run();
+      // An upload is fingerprinted by its bytes' hash, so a retry of the same file replays.
+      const fingerprinted = upload
+        ? { uploadSha256: createHash('sha256').update(upload.bytes).digest('hex') }
+        : rawBody;
+      const response = idemKey ? await runOnce(deps!, key!.id, idemKey, ctx, fingerprinted, run) : await run();
       ctx.set(response.headers);
       ctx.status = response.status;
       ctx.body = response.body;

@@ -107,7 +107,7 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
         ...(route.idempotent ? { 'Idempotent-Replayed': headerRef('Idempotent-Replayed') } : {}),
       },
       content: {
-        'application/json': { schema: route.success.schema },
+        ...(route.success.schema ? { 'application/json': { schema: route.success.schema } } : {}),
         ...Object.fromEntries(
           Object.entries(route.success.otherContent ?? {}).map(([type, schema]) => [type, { schema }]),
         ),
@@ -134,9 +134,22 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
       ...(route.idempotent ? { header: IdempotencyHeader } : {}),
     },
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    ...(route.upload ? { requestBody: uploadBody(route.upload.description) } : {}),
     responses,
   };
 }
+
+const FileBytes = z.string().meta({ format: 'binary' });
+
+/** An upload takes the file as the raw body or as the `file` part of a form. */
+const uploadBody = (description: string) => ({
+  required: true,
+  description,
+  content: {
+    'application/octet-stream': { schema: FileBytes },
+    'multipart/form-data': { schema: z.object({ file: FileBytes }) },
+  },
+});
 
 const IdempotencyHeader = z.object({
   'Idempotency-Key': z

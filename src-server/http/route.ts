@@ -7,10 +7,21 @@ import type { AppContext } from './context';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
+/** A file sent as the raw request body or as the `file` part of multipart/form-data. */
+export interface Upload {
+  bytes: Buffer;
+  /** The client's file name (multipart only); informational, never trusted for the type. */
+  filename: string | null;
+  /** The Content-Type the client declared; informational, never trusted for the type. */
+  declaredType: string | null;
+}
+
 export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /** The uploaded file, on routes that declare `upload`. */
+  upload: Upload | null;
   /** The calling key; null only on routes with `auth: 'none'`. */
   key: AuthenticatedKey | null;
   ctx: AppContext;
@@ -44,11 +55,14 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** Takes a file instead of a JSON body: raw bytes, or multipart/form-data with a `file` part. */
+  upload?: { maxBytes: number; description: string };
   success: {
     status: number;
     description: string;
-    schema: z.ZodType;
-    /** Other media types the success response can have (e.g. `text/csv`), besides JSON. */
+    /** The JSON body; absent when the response is only another media type (an image). */
+    schema?: z.ZodType;
+    /** Other media types the success response can have (e.g. `text/csv`, `image/png`), besides JSON. */
     otherContent?: Record<string, z.ZodType>;
   };
   /** Errors this route can answer beyond those implied by auth, params and body. */

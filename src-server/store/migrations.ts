@@ -227,4 +227,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at, id);
     `,
   },
+  {
+    version: 5,
+    name: 'logo assets and saved product barcodes',
+    sql: `
+      -- Logos live in the database (each at most 2 MB), so a backup of the one file carries them.
+      -- media_type is what the bytes are (sniffed), never what the client said.
+      CREATE TABLE assets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        byte_size INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX assets_by_created ON assets (created_at, id);
+
+      -- Saved product barcodes: the symbology, the value as entered (check digit completed) and its options.
+      CREATE TABLE barcodes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        value TEXT NOT NULL,
+        options TEXT NOT NULL,
+        sku TEXT,
+        price TEXT,
+        category TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX barcodes_by_created ON barcodes (created_at, id);
+      CREATE INDEX barcodes_by_sku ON barcodes (sku);
+    `,
+  },
 ];

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { prepareZXingModule, readBarcodes, type ReadResult, type ReaderOptions } from 'zxing-wasm/reader';
+
+const require = createRequire(import.meta.url);
+
+let ready: Promise<unknown> | null = null;
+
+/**
+ * Loads ZXing's wasm from the installed package. Left to itself, zxing-wasm
+ * fetches the binary from a CDN, which an offline desktop app must never do.
+ */
+function prepare(): Promise<unknown> {
+  ready ??= prepareZXingModule({
+    overrides: { wasmBinary: fs.readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm')).buffer },
+    fireImmediately: true,
+  });
+  return ready;
+}
+
+export interface Decoded {
+  text: string;
+  /** ZXing's name for the symbology, e.g. "QRCode", "EAN13", "DataMatrix". */
+  format: string;
+  bytes: Uint8Array;
+}
+
+/** Light margin added around an image before decoding, so a symbol drawn without its quiet zone still has one to be found in. */
+const DECODE_PAD = 16;
+
+/**
+ * Decodes every barcode in an image file (PNG, JPEG, WebP, or SVG rasterised
+ * by sharp). The image is flattened on white: a transparent background reads
+ * as black to a decoder, which is not what a printed page shows.
+ */
+export async function decodeImage(image: Buffer, options: ReaderOptions = {}): Promise<Decoded[]> {
+  await prepare();
+  const { data, info } = await sharp(image)
+    .flatten({ background: '#ffffff' })
+    .extend({ top: DECODE_PAD, bottom: DECODE_PAD, left: DECODE_PAD, right: DECODE_PAD, background: '#ffffff' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // zxing-wasm duck-types ImageData ({data, width, height}); Node has no ImageData class.
+  const pixels = {
+    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+  };
+  const results: ReadResult[] = await readBarcodes(pixels as Parameters<typeof readBarcodes>[1], {
+    tryHarder: true,
+    maxNumberOfSymbols: 4,
+    ...options,
+  });
+  return results.filter((r) => r.isValid).map((r) => ({ text: r.text, format: r.format, bytes: r.bytes }));
+}
