@@ -48,7 +48,7 @@ export async function decodeImage(image: Buffer, options: ReaderOptions = {}): P
     width: info.width,
     height: info.height,
   };
-  const results: ReadResult[] = await readBarcodes(pixels as Parameters<typeof readBarcodes>[1], {
+  const results: ReadResult[] = await readBarcodes(pixels as Parameters<typeof readBarcodes>[0], {
     tryHarder: true,
     maxNumberOfSymbols: 4,
     ...options,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CONTENT_SCHEMAS, type QrType } from '../../src-shared/schemas/content';
-import { applyDesign, DEFAULT_DESIGN, type Design } from '../../src-shared/schemas/design';
+import { applyDesign, DEFAULT_DESIGN, storedDesign, type Design } from '../../src-shared/schemas/design';
 import {
   CreateQrCodeInput,
   type ListQrCodesQuery,
@@ -114,7 +114,7 @@ function rowToQrCode(row: QrCodeRow, now: number): QrCode {
     shortToken: row.short_token,
     shortUrl: row.short_url,
     status: row.status === 'paused' ? 'paused' : expired ? 'expired' : 'active',
-    design: JSON.parse(row.design) as Design,
+    design: storedDesign(row.design),
     category: row.category,
     tags: JSON.parse(row.tags) as string[],
     folderId: row.folder_id,
@@ -348,7 +348,7 @@ export class QrCodeService {
     }
     // A dynamic code keeps its token and short URL: only where it leads changes.
     const payload = row.kind === 'dynamic' ? row.payload : encodePayload(type, content as never);
-    const design = applyDesign(JSON.parse(row.design) as Design, patch.design);
+    const design = applyDesign(storedDesign(row.design), patch.design);
     checkCapacity(payload, design);
     const name = patch.name ?? row.name;
     const next: QrCodeRow = {

@@ -15,6 +15,31 @@ export function utf8ByteLength(s: string): number {
   return n;
 }
 
+/** `s` as UTF-8 bytes, exactly as TextEncoder encodes it (a lone surrogate becomes U+FFFD). */
+export function utf8Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(utf8ByteLength(s));
+  let i = 0;
+  for (const ch of s) {
+    let cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    if (cp < 0x80) out[i++] = cp;
+    else if (cp < 0x800) {
+      out[i++] = 0xc0 | (cp >> 6);
+      out[i++] = 0x80 | (cp & 0x3f);
+    } else if (cp < 0x10000) {
+      out[i++] = 0xe0 | (cp >> 12);
+      out[i++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[i++] = 0x80 | (cp & 0x3f);
+    } else {
+      out[i++] = 0xf0 | (cp >> 18);
+      out[i++] = 0x80 | ((cp >> 12) & 0x3f);
+      out[i++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[i++] = 0x80 | (cp & 0x3f);
+    }
+  }
+  return out;
+}
+
 /** The most octets on one physical line of vCard and iCalendar, CRLF excluded. */
 export const FOLD_OCTETS = 75;
 

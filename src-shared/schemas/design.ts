@@ -46,14 +46,35 @@ export const Logo = z
 export const Frame = z
   .object({
     text: label(40, 'Frame text').meta({ description: 'Caption under the code, e.g. "Scan me".' }),
+    color: HexColor.nullable()
+      .default(null)
+      .meta({ description: 'The frame and its caption band; null = the foreground colour.' }),
+    textColor: HexColor.nullable()
+      .default(null)
+      .meta({ description: 'The caption; null = the background colour (white when the background is transparent).' }),
   })
   .strict()
   .meta({ id: 'Frame' });
 
+export const SHAPES = ['square', 'circle'] as const;
+
 const designFields = {
   foregroundColor: HexColor,
   backgroundColor: HexColor,
-  gradient: Gradient.nullable().meta({ description: 'Replaces the foreground colour when set.' }),
+  transparentBackground: z
+    .boolean()
+    .meta({ description: 'No background at all (PNG, WebP, SVG, PDF and EPS keep it transparent; JPEG gets white).' }),
+  backgroundGradient: Gradient.nullable().meta({ description: 'Replaces the background colour when set.' }),
+  gradient: Gradient.nullable().meta({
+    description: 'Paints the dots (and the corners without a colour of their own).',
+  }),
+  cornerSquareColor: HexColor.nullable().meta({ description: 'The finder rings; null = as the dots.' }),
+  cornerSquareGradient: Gradient.nullable().meta({ description: 'Replaces cornerSquareColor when set.' }),
+  cornerDotColor: HexColor.nullable().meta({ description: 'The finder centres; null = as the finder rings.' }),
+  cornerDotGradient: Gradient.nullable().meta({ description: 'Replaces cornerDotColor when set.' }),
+  shape: z.enum(SHAPES).meta({
+    description: 'circle draws the code in a disc filled out with decorative modules, as qr-code-styling does.',
+  }),
   dotStyle: z.enum(DOT_STYLES),
   cornerSquareStyle: z.enum(CORNER_SQUARE_STYLES),
   cornerDotStyle: z.enum(CORNER_DOT_STYLES),
@@ -84,7 +105,14 @@ export type DesignInput = z.output<typeof DesignInput>;
 export const DEFAULT_DESIGN: Design = {
   foregroundColor: '#000000',
   backgroundColor: '#FFFFFF',
+  transparentBackground: false,
+  backgroundGradient: null,
   gradient: null,
+  cornerSquareColor: null,
+  cornerSquareGradient: null,
+  cornerDotColor: null,
+  cornerDotGradient: null,
+  shape: 'square',
   dotStyle: 'square',
   cornerSquareStyle: 'square',
   cornerDotStyle: 'square',
@@ -93,6 +121,9 @@ export const DEFAULT_DESIGN: Design = {
   logo: null,
   frame: null,
 };
+
+/** A design as stored: fields added since it was saved take their defaults. */
+export const storedDesign = (json: string): Design => ({ ...DEFAULT_DESIGN, ...(JSON.parse(json) as Partial<Design>) });
 
 /** Lays the fields a client sent over a base design. */
 export const applyDesign = (base: Design, input: DesignInput | undefined): Design => ({ ...base, ...input });
