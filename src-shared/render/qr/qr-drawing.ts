@@ -42,16 +42,16 @@ function gradientPaint(g: Gradient, box: Box): Paint {
   const rotation = g.rotation % (2 * Math.PI);
   const positive = (rotation + 2 * Math.PI) % (2 * Math.PI);
   const { w, h } = box;
-  let [x0, y0, x1, y1] = [cx, cy, cx, cy];
-  if (positive <= 0.25 * Math.PI || positive > 1.75 * Math.PI) {
-    [x0, y0, x1, y1] = [cx - w / 2, cy - (h / 2) * Math.tan(rotation), cx + w / 2, cy + (h / 2) * Math.tan(rotation)];
-  } else if (positive <= 0.75 * Math.PI) {
-    [x0, y0, x1, y1] = [cx - w / 2 / Math.tan(rotation), cy - h / 2, cx + w / 2 / Math.tan(rotation), cy + h / 2];
-  } else if (positive <= 1.25 * Math.PI) {
-    [x0, y0, x1, y1] = [cx + w / 2, cy + (h / 2) * Math.tan(rotation), cx - w / 2, cy - (h / 2) * Math.tan(rotation)];
-  } else {
-    [x0, y0, x1, y1] = [cx + w / 2 / Math.tan(rotation), cy + h / 2, cx - w / 2 / Math.tan(rotation), cy - h / 2];
-  }
+  const t = Math.tan(rotation);
+  // The four quadrants of qr-code-styling: the gradient line runs edge to edge through the centre.
+  const [x0, y0, x1, y1] =
+    positive <= 0.25 * Math.PI || positive > 1.75 * Math.PI
+      ? [cx - w / 2, cy - (h / 2) * t, cx + w / 2, cy + (h / 2) * t]
+      : positive <= 0.75 * Math.PI
+        ? [cx - w / 2 / t, cy - h / 2, cx + w / 2 / t, cy + h / 2]
+        : positive <= 1.25 * Math.PI
+          ? [cx + w / 2, cy + (h / 2) * t, cx - w / 2, cy - (h / 2) * t]
+          : [cx + w / 2 / t, cy + h / 2, cx - w / 2 / t, cy - h / 2];
   return { kind: 'linear', x1: x0, y1: y0, x2: x1, y2: y1, stops };
 }
 
