@@ -33,5 +33,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'qrdesk');
 }
 
+/** Files shipped with the app: fonts, the geo database, label-sheet templates. */
+export const resourcesDir = (): string => path.join(projectRoot(), 'resources');
+
 /** The renderer build that the API listener serves in browser mode. */
 export const defaultUiDir = (): string => path.join(projectRoot(), 'out', 'renderer');

@@ -58,7 +58,10 @@ export const outputSizeFields = {
     .meta({ description: 'cmyk paints PDF and EPS with DeviceCMYK colours (for print); other formats are RGB.' }),
 };
 
-const sizeChecks = <T extends { size?: number; mm?: number; dpi?: number; format: ImageFormat; colorSpace: string }>(
+/** The rules that cross the size fields (shared by every schema that takes output options). */
+export const sizeChecks = <
+  T extends { size?: number; mm?: number; dpi?: number; format: ImageFormat; colorSpace: string },
+>(
   value: T,
   ctx: z.core.$RefinementCtx<T>,
 ) => {

@@ -19,6 +19,7 @@ import {
   expectValidationError,
   type QrCodeBody,
 } from './support';
+import { UTF8_CORPUS } from '../helpers/utf8-corpus';
 
 /** Creates a code of `type` with `content`, checks GET gives back the same code, and returns it. */
 async function roundTrip(ts: TestServer, key: string, type: string, content: unknown, name?: string) {
@@ -407,21 +408,7 @@ describe('invalid content: 400 VALIDATION_ERROR naming the field, nothing writte
 
 // ---------------------------------------------------------------------------
 
-/** Accents, CJK, emoji with ZWJ sequences and modifiers, RTL, combining marks, characters outside the BMP. */
-const CORPUS = [
-  'Crème brûlée',
-  '東京タワー',
-  '🍕👩‍👩‍👧',
-  'مرحبا بالعالم',
-  'שלום עולם',
-  'e\u0301te\u0301 cafe\u0301',
-  '👨🏽‍💻 🏳️‍🌈 🇫🇷',
-  'Ελληνικά Русский हिन्दी',
-  'ZWJ\u200dinside\u200cand\u200fRLM',
-  '𝄞 𠜎 😀',
-  'Ǆemal Øresund ÿ',
-  '한국어 ภาษาไทย',
-];
+const CORPUS = UTF8_CORPUS;
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 

@@ -10,6 +10,7 @@ import { parseEvent, parseVcard, vcardValue } from '../helpers/payload-parsers';
 import { encodePayload } from '../../src-shared/payloads';
 import { ibanProblem, isCreditorReference, SEPA_IBAN_LENGTHS } from '../../src-shared/payloads/iban';
 import { CONTENT_SCHEMAS, type ContentOf, type QrType } from '../../src-shared/schemas/content';
+import { UTF8_CORPUS } from '../helpers/utf8-corpus';
 
 function encode<T extends QrType>(type: T, input: unknown): string {
   const parsed = CONTENT_SCHEMAS[type].safeParse(input);
@@ -20,18 +21,7 @@ function encode<T extends QrType>(type: T, input: unknown): string {
   return payload;
 }
 
-const CORPUS = [
-  'Crème brûlée',
-  '東京タワー',
-  '🍕👩‍👩‍👧',
-  'مرحبا بالعالم',
-  'שלום',
-  'e\u0301te\u0301',
-  '👨🏽‍💻 🏳️‍🌈 🇫🇷',
-  'Ελληνικά — Русский — हिन्दी',
-  'ZWJ\u200dinside\u200cand\u200fRLM',
-  '𝄞 𠜎 😀',
-];
+const CORPUS = UTF8_CORPUS;
 
 const SPECIALS = 'a\\b,c;d:e"f\'g<h>i&j%k+l=m?n#o/p';
 
