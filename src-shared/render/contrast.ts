@@ -28,7 +28,9 @@ export function moduleColors(design: Design): string[] {
 /** Every colour the light background can take; a transparent one counts as the white of paper. */
 export function backgroundColors(design: Design): string[] {
   if (design.transparentBackground) return ['#FFFFFF'];
-  return design.backgroundGradient ? design.backgroundGradient.colorStops.map((s) => s.color) : [design.backgroundColor];
+  return design.backgroundGradient
+    ? design.backgroundGradient.colorStops.map((s) => s.color)
+    : [design.backgroundColor];
 }
 
 /** The worst contrast between any module colour and any background colour, and whether modules are the lighter side. */

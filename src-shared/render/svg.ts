@@ -1,23 +1,52 @@
 import type { Drawing, Layer, Paint, PathCommand } from './model';
 
-/** Three decimals is far below a printer dot at any size we render, and keeps files small. */
-export function num(n: number): string {
+const fractionCache = new Map<number, string>();
+
+function formatFraction(n: number): string {
   const rounded = Math.round(n * 1000) / 1000;
-  if (Object.is(rounded, -0) || rounded === 0) return '0';
+  if (rounded === 0) return '0';
   const text = String(rounded);
   if (text.startsWith('0.')) return text.slice(1);
   if (text.startsWith('-0.')) return '-' + text.slice(2);
   return text;
 }
 
-/** Joins numbers the shortest way SVG allows: a minus sign or a leading dot separates on its own. */
-function joinNumbers(values: number[]): string {
+/**
+ * A number as SVG wants it: three decimals at most (far below a printer dot
+ * at any size we render) and no leading zero. Integers, the common case in
+ * module units, skip the rounding; other values are cached, since a drawing
+ * repeats the same few fractions (halves, arc radii) thousands of times.
+ */
+export function num(n: number): string {
+  if (n === (n | 0)) return String(n | 0);
+  let text = fractionCache.get(n);
+  if (text === undefined) {
+    text = formatFraction(n);
+    if (fractionCache.size > 50_000) fractionCache.clear();
+    fractionCache.set(n, text);
+  }
+  return text;
+}
+
+/** Appends a number to path data, with a separator only where SVG needs one. */
+function sep(previous: string, next: string): string {
+  // A minus sign separates on its own; so does a leading dot after a number that already has one.
+  if (previous === '' || next.charCodeAt(0) === 45 /* - */) return next;
+  if (next.charCodeAt(0) === 46 /* . */ && previous.includes('.')) return next;
+  return ' ' + next;
+}
+
+function pair(a: number, b: number): string {
+  const x = num(a);
+  return x + sep(x, num(b));
+}
+
+function list(values: readonly number[]): string {
   let out = '';
   let previous = '';
   for (const v of values) {
     const text = num(v);
-    const needsSpace = out !== '' && !text.startsWith('-') && !(text.startsWith('.') && previous.includes('.'));
-    out += (needsSpace ? ' ' : '') + text;
+    out += sep(previous, text);
     previous = text;
   }
   return out;
@@ -36,25 +65,34 @@ export function pathData(commands: readonly PathCommand[]): string {
   for (const c of commands) {
     switch (c.op) {
       case 'M':
-        d += 'm' + joinNumbers([c.x - x, c.y - y]);
+        d += 'm' + pair(c.x - x, c.y - y);
         x = startX = c.x;
         y = startY = c.y;
         break;
       case 'L':
         if (c.y === y) d += 'h' + num(c.x - x);
         else if (c.x === x) d += 'v' + num(c.y - y);
-        else d += 'l' + joinNumbers([c.x - x, c.y - y]);
+        else d += 'l' + pair(c.x - x, c.y - y);
         x = c.x;
         y = c.y;
         break;
-      case 'A':
+      case 'A': {
         // Flags are written as separate numbers: some editors mis-read the compact "011" form.
-        d += 'a' + joinNumbers([c.r, c.r, 0, c.large ? 1 : 0, c.sweep ? 1 : 0, c.x - x, c.y - y]);
+        const r = num(c.r);
+        d +=
+          'a' +
+          r +
+          sep(r, r) +
+          ' 0 ' +
+          (c.large ? '1 ' : '0 ') +
+          (c.sweep ? '1' : '0') +
+          sep('1', pair(c.x - x, c.y - y));
         x = c.x;
         y = c.y;
         break;
+      }
       case 'C':
-        d += 'c' + joinNumbers([c.x1 - x, c.y1 - y, c.x2 - x, c.y2 - y, c.x - x, c.y - y]);
+        d += 'c' + list([c.x1 - x, c.y1 - y, c.x2 - x, c.y2 - y, c.x - x, c.y - y]);
         x = c.x;
         y = c.y;
         break;
@@ -84,6 +122,8 @@ export interface SvgOptions {
   size?: number;
   /** A title for screen readers and file browsers. */
   title?: string;
+  /** Physical size of the longer side in millimetres: width and height are then written in mm (for print). */
+  mm?: number;
 }
 
 /**
@@ -94,8 +134,9 @@ export interface SvgOptions {
 export function drawingToSvg(drawing: Drawing, options: SvgOptions = {}): string {
   const longer = Math.max(drawing.width, drawing.height);
   const scale = (options.size ?? longer * 10) / longer;
-  const width = Math.round(drawing.width * scale);
-  const height = Math.round(drawing.height * scale);
+  const mmScale = options.mm === undefined ? null : options.mm / longer;
+  const width = mmScale === null ? String(Math.round(drawing.width * scale)) : `${num(drawing.width * mmScale)}mm`;
+  const height = mmScale === null ? String(Math.round(drawing.height * scale)) : `${num(drawing.height * mmScale)}mm`;
   const defs: string[] = [];
   const body: string[] = [];
   drawing.layers.forEach((layer: Layer, i) => {

@@ -2,8 +2,11 @@ import type { PathCommand } from '../model';
 import { circle, CellPen, rect } from '../path';
 import type { Design } from '../../schemas/design';
 
-/** Whether the module at an offset from the current one is dark (and drawn in the same layer). */
-export type Neighbour = (dx: number, dy: number) => boolean;
+/** Which of the four side neighbours of a module are drawn too (bit flags, so no object per module). */
+export const LEFT = 1;
+export const RIGHT = 2;
+export const TOP = 4;
+export const BOTTOM = 8;
 
 const HALF_PI = Math.PI / 2;
 
@@ -56,13 +59,7 @@ function cornersRounded(pen: CellPen, x: number, y: number, s: number): void {
     .close();
 }
 
-function neighbours(n: Neighbour) {
-  const left = n(-1, 0);
-  const right = n(1, 0);
-  const top = n(0, -1);
-  const bottom = n(0, 1);
-  return { left, right, top, bottom, count: +left + +right + +top + +bottom };
-}
+const BIT_COUNT = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 
 /** rounded and extra-rounded share their neighbour logic; only the two-neighbour corner differs. */
 function drawRoundedFamily(
@@ -70,10 +67,10 @@ function drawRoundedFamily(
   x: number,
   y: number,
   s: number,
-  n: Neighbour,
+  n: number,
   corner: typeof cornerRounded,
 ): void {
-  const { left, right, top, bottom, count } = neighbours(n);
+  const [left, right, top, bottom, count] = [n & LEFT, n & RIGHT, n & TOP, n & BOTTOM, BIT_COUNT[n]!];
   if (count === 0) return circle(out, x + s / 2, y + s / 2, s / 2);
   if (count > 2 || (left && right) || (top && bottom)) return rect(out, x, y, s, s);
   const pen = new CellPen(out);
@@ -97,10 +94,10 @@ function drawClassyFamily(
   x: number,
   y: number,
   s: number,
-  n: Neighbour,
+  n: number,
   corner: typeof cornerRounded,
 ): void {
-  const { left, right, top, bottom, count } = neighbours(n);
+  const [left, right, top, bottom, count] = [n & LEFT, n & RIGHT, n & TOP, n & BOTTOM, BIT_COUNT[n]!];
   const pen = new CellPen(out);
   if (count === 0) return cornersRounded(pen.cell(x, y, s, HALF_PI), x, y, s);
   if (!left && !top) return corner(pen.cell(x, y, s, -HALF_PI), x, y, s);
@@ -108,14 +105,14 @@ function drawClassyFamily(
   rect(out, x, y, s, s);
 }
 
-/** Appends one module of the given style at (x, y) with side s. */
+/** Appends one module of the given style at (x, y) with side s; `n` holds its drawn neighbours (LEFT | RIGHT | TOP | BOTTOM). */
 export function drawDot(
   out: PathCommand[],
   style: Design['dotStyle'],
   x: number,
   y: number,
   s: number,
-  n: Neighbour,
+  n: number,
 ): void {
   switch (style) {
     case 'square':

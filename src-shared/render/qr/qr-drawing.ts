@@ -2,7 +2,7 @@ import type { Design } from '../../schemas/design';
 import type { CaptionFont } from '../caption-font';
 import type { Drawing, Layer, Paint, PathCommand, PlacedImage } from '../model';
 import { circle, rect } from '../path';
-import { drawDot, type Neighbour } from './dot-shapes';
+import { BOTTOM, drawDot, LEFT, RIGHT, TOP } from './dot-shapes';
 import { drawCornerDot, drawCornerSquare } from './finder-shapes';
 import { logoArea, type LogoArea } from './logo-area';
 import type { QrMatrix } from './matrix';
@@ -65,24 +65,46 @@ function inFinder(count: number, row: number, col: number): boolean {
   return (top && left) || (top && col >= count - 7) || (left && row >= count - 7);
 }
 
+/**
+ * Modules to draw, with a one-cell light border so neighbour lookups need no
+ * bounds checks: cell (row, col) is at (row + 1) * (n + 2) + col + 1.
+ */
+interface Grid {
+  n: number;
+  cells: Uint8Array;
+}
+
+const gridIndex = (g: Grid, row: number, col: number) => (row + 1) * (g.n + 2) + col + 1;
+
 /** Square modules merged into one rectangle per horizontal run: the same picture in far fewer bytes. */
-function squareRuns(
-  out: PathCommand[],
-  count: number,
-  shown: (row: number, col: number) => boolean,
-  ox: number,
-  oy: number,
-) {
-  for (let row = 0; row < count; row++) {
+function squareRuns(out: PathCommand[], g: Grid, ox: number, oy: number) {
+  for (let row = 0; row < g.n; row++) {
     let col = 0;
-    while (col < count) {
-      if (!shown(row, col)) {
+    while (col < g.n) {
+      if (!g.cells[gridIndex(g, row, col)]) {
         col++;
         continue;
       }
       const start = col;
-      while (col < count && shown(row, col)) col++;
+      while (col < g.n && g.cells[gridIndex(g, row, col)]) col++;
       rect(out, ox + start, oy + row, col - start, 1);
+    }
+  }
+}
+
+/** Every module of the grid in the given style, each shaped by its drawn neighbours. */
+function styledDots(out: PathCommand[], style: Design['dotStyle'], g: Grid, ox: number, oy: number) {
+  const stride = g.n + 2;
+  for (let row = 0; row < g.n; row++) {
+    for (let col = 0; col < g.n; col++) {
+      const i = gridIndex(g, row, col);
+      if (!g.cells[i]) continue;
+      const n =
+        (g.cells[i - 1] ? LEFT : 0) |
+        (g.cells[i + 1] ? RIGHT : 0) |
+        (g.cells[i - stride] ? TOP : 0) |
+        (g.cells[i + stride] ? BOTTOM : 0);
+      drawDot(out, style, ox + col, oy + row, 1, n);
     }
   }
 }
@@ -108,30 +130,23 @@ function symbolLayout(count: number, design: Design): SymbolLayout {
 }
 
 /** The ring of decorative modules of a circular code, chosen from the symbol's own pattern as qr-code-styling does. */
-function circleFiller(
-  matrix: QrMatrix,
-  extra: number,
-): { fakeCount: number; dark: (row: number, col: number) => boolean } {
+function circleFiller(matrix: QrMatrix, extra: number): Grid {
   const count = matrix.size;
-  const fakeCount = count + extra * 2;
-  const center = Math.floor(fakeCount / 2);
-  const cells = new Uint8Array(fakeCount * fakeCount);
-  for (let row = 0; row < fakeCount; row++) {
-    for (let col = 0; col < fakeCount; col++) {
+  const n = count + extra * 2;
+  const center = Math.floor(n / 2);
+  const g: Grid = { n, cells: new Uint8Array((n + 2) * (n + 2)) };
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
       // A one-module light gap around the symbol keeps the finder patterns readable.
-      const nearSymbol = row >= extra - 1 && row <= fakeCount - extra && col >= extra - 1 && col <= fakeCount - extra;
+      const nearSymbol = row >= extra - 1 && row <= n - extra && col >= extra - 1 && col <= n - extra;
       if (nearSymbol) continue;
       if (Math.hypot(row - center, col - center) > center) continue;
       const r = col - 2 * extra < 0 ? col : col >= count ? col - 2 * extra : col - extra;
       const c = row - 2 * extra < 0 ? row : row >= count ? row - 2 * extra : row - extra;
-      cells[row * fakeCount + col] = matrix.dark[r * count + c]!;
+      g.cells[gridIndex(g, row, col)] = matrix.dark[r * count + c]!;
     }
   }
-  return {
-    fakeCount,
-    dark: (row, col) =>
-      row >= 0 && col >= 0 && row < fakeCount && col < fakeCount && cells[row * fakeCount + col] === 1,
-  };
+  return g;
 }
 
 /** The caption band under a framed code: its height and the frame's thickness, in modules. */
@@ -174,21 +189,24 @@ export function buildQrDrawing({ matrix, design, logo, font }: QrDrawingInput): 
   const area: LogoArea | null = useLogo
     ? logoArea(count, design.logo!.size, design.errorCorrection, useLogo.width, useLogo.height)
     : null;
-  const hidden = (row: number, col: number): boolean =>
-    !!area &&
-    design.logo!.hideBackgroundDots &&
-    row >= (count - area.hideY) / 2 &&
-    row < (count + area.hideY) / 2 &&
-    col >= (count - area.hideX) / 2 &&
-    col < (count + area.hideX) / 2;
-  const shown = (row: number, col: number): boolean =>
-    row >= 0 &&
-    col >= 0 &&
-    row < count &&
-    col < count &&
-    matrix.dark[row * count + col] === 1 &&
-    !inFinder(count, row, col) &&
-    !hidden(row, col);
+  // Logo area in module indices, [from, to).
+  const hide =
+    area && design.logo!.hideBackgroundDots
+      ? {
+          r0: (count - area.hideY) / 2,
+          r1: (count + area.hideY) / 2,
+          c0: (count - area.hideX) / 2,
+          c1: (count + area.hideX) / 2,
+        }
+      : null;
+  const grid: Grid = { n: count, cells: new Uint8Array((count + 2) * (count + 2)) };
+  for (let row = 0; row < count; row++) {
+    for (let col = 0; col < count; col++) {
+      if (!matrix.dark[row * count + col] || inFinder(count, row, col)) continue;
+      if (hide && row >= hide.r0 && row < hide.r1 && col >= hide.c0 && col < hide.c1) continue;
+      grid.cells[gridIndex(grid, row, col)] = 1;
+    }
+  }
 
   const layers: Layer[] = [];
 
@@ -205,26 +223,9 @@ export function buildQrDrawing({ matrix, design, logo, font }: QrDrawingInput): 
   }
 
   const dots: PathCommand[] = [];
-  if (design.dotStyle === 'square') squareRuns(dots, count, shown, ox, oy);
-  else {
-    for (let row = 0; row < count; row++) {
-      for (let col = 0; col < count; col++) {
-        if (!shown(row, col)) continue;
-        const neighbour: Neighbour = (dx, dy) => shown(row + dy, col + dx);
-        drawDot(dots, design.dotStyle, ox + col, oy + row, 1, neighbour);
-      }
-    }
-  }
-  if (extra > 0) {
-    const filler = circleFiller(matrix, extra);
-    for (let row = 0; row < filler.fakeCount; row++) {
-      for (let col = 0; col < filler.fakeCount; col++) {
-        if (!filler.dark(row, col)) continue;
-        const neighbour: Neighbour = (dx, dy) => filler.dark(row + dy, col + dx);
-        drawDot(dots, design.dotStyle, ox - extra + col, oy - extra + row, 1, neighbour);
-      }
-    }
-  }
+  if (design.dotStyle === 'square') squareRuns(dots, grid, ox, oy);
+  else styledDots(dots, design.dotStyle, grid, ox, oy);
+  if (extra > 0) styledDots(dots, design.dotStyle, circleFiller(matrix, extra), ox - extra, oy - extra);
   const dotPaint = paintOf(design.foregroundColor, design.gradient, box);
   layers.push({ name: 'dots', path: dots, paint: dotPaint, fillRule: 'nonzero' });
 
