@@ -41,7 +41,7 @@ async function runOnce(
   run: () => Promise<StoredResponse>,
 ): Promise<StoredResponse> {
   const idemKey = IdempotencyService.checkKey(rawKey);
-  const stored = deps.idempotency.begin(keyId, idemKey, deps.idempotency.fingerprint(ctx.method, ctx.path, rawBody));
+  const stored = deps.idempotency.begin(keyId, idemKey, deps.idempotency.fingerprint(ctx.method, ctx.url, rawBody));
   if (stored) return { ...stored, headers: { ...stored.headers, 'Idempotent-Replayed': 'true' } };
   let response: StoredResponse;
   try {

@@ -20,7 +20,12 @@ function readMultipart(ctx: AppContext, maxBytes: number): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let parser: Busboy.Busboy;
     try {
-      parser = Busboy({ headers: ctx.req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, parts: 21 } });
+      // Browsers send file names as raw UTF-8; busboy would read them as Latin-1.
+      parser = Busboy({
+        headers: ctx.req.headers,
+        defParamCharset: 'utf8',
+        limits: { files: 1, fileSize: maxBytes, fields: 20, parts: 21 },
+      });
     } catch {
       reject(new AppError('INVALID_BODY', 'The multipart body has no boundary.'));
       return;
