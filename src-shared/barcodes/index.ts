@@ -1,0 +1,4 @@
+export * from './formats';
+export * from './gs1';
+export * from './gtin';
+export * from './validate';
