@@ -57,4 +57,10 @@ export interface Drawing {
   layers: Layer[];
   /** Drawn above every layer. */
   images: PlacedImage[];
+  /**
+   * Rasterise at a whole number of pixels per unit, centred on the background,
+   * rather than stretched to the exact size: bars and modules then land on
+   * pixel edges, as barcode printers need (anti-aliased bars of 1.8 px read badly).
+   */
+  pixelSnap?: boolean;
 }
