@@ -14,15 +14,21 @@ import { ScanRecorder } from './scans/recorder';
 import type { Route } from './http/route';
 import { analyticsRoutes } from './http/routes/analytics';
 import { apiKeyRoutes } from './http/routes/api-keys';
+import { assetRoutes } from './http/routes/assets';
+import { barcodeRoutes } from './http/routes/barcodes';
 import { folderRoutes } from './http/routes/folders';
+import { renderRoutes } from './http/routes/render';
 import { qrCodeRoutes } from './http/routes/qrcodes';
 import { settingsRoutes } from './http/routes/settings';
 import { webhookRoutes } from './http/routes/webhooks';
 import { healthRoute } from './http/routes/health';
 import { createLogger, type LogOptions } from './logging/logger';
 import { defaultUiDir } from './paths';
+import { QrRenderer } from './render/qr-renderer';
 import { AnalyticsService } from './services/analytics';
 import { ApiKeyService } from './services/api-keys';
+import { AssetService } from './services/assets';
+import { BarcodeService } from './services/barcodes';
 import { FolderService } from './services/folders';
 import { IdempotencyService } from './services/idempotency';
 import { installSecret } from './services/install-secret';
@@ -67,6 +73,7 @@ export interface RunningServer {
     folders: FolderService;
     settings: SettingsService;
     webhooks: WebhookService;
+    assets: AssetService;
   };
   /** The API routes, as mounted and documented. */
   routes: readonly Route[];
@@ -161,6 +168,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     pollMs: options.webhookPollMs,
   });
   const qrCodes = new QrCodeService(store, settings, folders, undefined, webhooks);
+  const assets = new AssetService(store);
+  const renderer = new QrRenderer(assets);
   const routes: Route[] = [
     healthRoute,
     ...apiKeyRoutes(apiKeys),
@@ -169,6 +178,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...settingsRoutes(settings, { useGeoCityDb: (p) => useGeoCityDb(p) }),
     ...analyticsRoutes(new AnalyticsService(store)),
     ...webhookRoutes(webhooks),
+    ...assetRoutes(assets),
+    ...renderRoutes(renderer, qrCodes),
+    ...barcodeRoutes(new BarcodeService(store)),
   ];
 
   const lifecycle: Lifecycle = { stopping: false };
@@ -306,7 +318,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     publicUrl,
     dataDir,
     store,
-    services: { apiKeys, qrCodes, folders, settings, webhooks },
+    services: { apiKeys, qrCodes, folders, settings, webhooks, assets },
     routes,
     close() {
       closing ??= (async () => {

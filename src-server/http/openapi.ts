@@ -169,6 +169,16 @@ const TAGS = [
   { name: 'API keys', description: 'Keys for scripts and the UI: scopes, expiry, revocation, limits and usage.' },
   { name: 'QR codes', description: 'The library: codes of every content type, static or dynamic, with their designs.' },
   { name: 'Folders', description: 'Folders that organise the library.' },
+  {
+    name: 'Barcodes',
+    description:
+      'Product barcodes (EAN/UPC, Code 128/39, ITF-14, GS1-128, Data Matrix, PDF417, Aztec, QR): check, render, save.',
+  },
+  { name: 'Assets', description: 'Logo images (PNG, JPEG, WebP, sanitised SVG) for QR code designs.' },
+  {
+    name: 'Rendering',
+    description: 'QR codes as SVG, PNG, JPEG, WebP, PDF or EPS (CMYK for print), and a check that a design scans.',
+  },
   { name: 'Settings', description: 'App settings, such as the public base URL of new dynamic codes.' },
   { name: 'Analytics', description: 'Scan counts, timelines and breakdowns, and the raw scans with a CSV export.' },
   {

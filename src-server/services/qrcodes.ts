@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { CONTENT_SCHEMAS, type QrType } from '../../src-shared/schemas/content';
-import { applyDesign, DEFAULT_DESIGN, storedDesign, type Design } from '../../src-shared/schemas/design';
+import {
+  applyDesign,
+  DEFAULT_DESIGN,
+  storedDesign,
+  type Design,
+  type DesignInput,
+} from '../../src-shared/schemas/design';
 import {
   CreateQrCodeInput,
   type ListQrCodesQuery,
@@ -161,6 +167,16 @@ export class QrCodeService {
     private readonly events?: EventSink,
   ) {}
 
+  /** A logo the client names must exist (one already saved may have been force-deleted: it then renders without). */
+  private checkLogo(design: DesignInput | undefined): void {
+    const assetId = design?.logo?.assetId;
+    if (assetId && !this.store.assets.findMeta(assetId)) {
+      throw new AppError('VALIDATION_ERROR', `Invalid body: design.logo.assetId: no asset ${assetId}`, [
+        { path: 'design.logo.assetId', message: `No asset ${assetId}; upload the logo with POST /api/v1/assets first` },
+      ]);
+    }
+  }
+
   /**
    * Builds the row for a new code, checking what only the database can check;
    * inserts nothing. Synchronous on purpose: the caller inserts in the same
@@ -198,6 +214,7 @@ export class QrCodeService {
     const payload = shortUrl ?? encodePayload(input.type, input.content);
     const design = applyDesign(DEFAULT_DESIGN, input.design);
     checkCapacity(payload, design);
+    this.checkLogo(input.design);
     const name = input.name ?? defaultName(input.type, input.content);
     const protection = input.protection ?? {};
     return {
@@ -350,6 +367,7 @@ export class QrCodeService {
     const payload = row.kind === 'dynamic' ? row.payload : encodePayload(type, content as never);
     const design = applyDesign(storedDesign(row.design), patch.design);
     checkCapacity(payload, design);
+    this.checkLogo(patch.design);
     const name = patch.name ?? row.name;
     const next: QrCodeRow = {
       ...row,

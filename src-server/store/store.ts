@@ -1,5 +1,7 @@
 import { AnalyticsStore } from './analytics-store';
 import { ApiKeyStore } from './api-key-store';
+import { AssetStore } from './asset-store';
+import { BarcodeStore } from './barcode-store';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { FolderStore } from './folder-store';
 import { IdempotencyStore } from './idempotency-store';
@@ -21,6 +23,8 @@ export class Store {
   readonly scans: ScanStore;
   readonly analytics: AnalyticsStore;
   readonly webhooks: WebhookStore;
+  readonly assets: AssetStore;
+  readonly barcodes: BarcodeStore;
 
   private constructor(readonly db: Db) {
     this.apiKeys = new ApiKeyStore(db);
@@ -31,6 +35,8 @@ export class Store {
     this.scans = new ScanStore(db);
     this.analytics = new AnalyticsStore(db);
     this.webhooks = new WebhookStore(db);
+    this.assets = new AssetStore(db);
+    this.barcodes = new BarcodeStore(db);
   }
 
   /** Runs fn in one write transaction. */

@@ -63,12 +63,10 @@ export const ScannabilityReport = z
     decodedText: z.string().nullable().meta({ description: 'What it read, or null.' }),
     matches: z.boolean().meta({ description: 'What it read is exactly the payload.' }),
     payload: z.string().meta({ description: 'The text encoded in the symbol.' }),
-    contrastRatio: z
-      .number()
-      .meta({
-        description:
-          'WCAG contrast between the darkest module colour and the background (1-21); the worst stop of a gradient counts.',
-      }),
+    contrastRatio: z.number().meta({
+      description:
+        'WCAG contrast between the darkest module colour and the background (1-21); the worst stop of a gradient counts.',
+    }),
     warnings: z.array(
       z.object({ code: z.enum(SCANNABILITY_WARNINGS), message: z.string() }).meta({ id: 'ScannabilityWarning' }),
     ),

@@ -24,10 +24,18 @@ import {
 } from './support';
 
 const BASE62_TOKEN = /^[A-Za-z0-9]{8,}$/;
+// Written out rather than imported, so a change to the defaults shows up here as a failing test.
 const DEFAULT_DESIGN = {
   foregroundColor: '#000000',
   backgroundColor: '#FFFFFF',
+  transparentBackground: false,
+  backgroundGradient: null,
   gradient: null,
+  cornerSquareColor: null,
+  cornerSquareGradient: null,
+  cornerDotColor: null,
+  cornerDotGradient: null,
+  shape: 'square',
   dotStyle: 'square',
   cornerSquareStyle: 'square',
   cornerDotStyle: 'square',
@@ -503,7 +511,7 @@ describe('designs', () => {
       foregroundColor: '#1a1a2e',
       dotStyle: 'classy-rounded',
       margin: 0,
-      frame: { text: 'Scan me' },
+      frame: { text: 'Scan me', color: null, textColor: null },
     });
     assert.deepEqual(JSON.parse(codeRow(ts, styled.id)!.design as string), styled.design);
   });
@@ -630,7 +638,11 @@ describe('designs', () => {
     ],
     [{ frame: { text: 'x'.repeat(41) } }, 'design.frame.text'],
     [{ frame: { text: 'line\nbreak' } }, 'design.frame.text'],
-    [{ shape: 'circle' }, 'design.shape'],
+    [{ shape: 'hexagon' }, 'design.shape'],
+    [{ shape3d: true }, 'design.shape3d'],
+    [{ cornerSquareColor: 'red' }, 'design.cornerSquareColor'],
+    [{ frame: { text: 'Scan', color: '#12345' } }, 'design.frame.color'],
+    [{ logo: { assetId: 'asset_missing', size: 0.25, hideBackgroundDots: true } }, 'design.logo.assetId'],
     [{ imageOptions: {} }, 'design.imageOptions'],
     ['#000000', 'design'],
     [[], 'design'],
