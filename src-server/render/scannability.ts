@@ -16,6 +16,26 @@ export const MIN_CONTRAST = 3;
  */
 export const LOGO_BUDGET_SHARE = 0.35;
 
+/**
+ * Style combinations that read well when rendered large and clean but fail
+ * when small or blurred (measured: docs/rendering.md, "Styles that trouble
+ * readers"). Each entry: a test on the design and what to tell the user.
+ */
+export const HARD_STYLES: { test: (d: Design) => boolean; message: (d: Design) => string }[] = [
+  {
+    test: (d) => d.cornerSquareStyle === 'dot' && d.cornerDotStyle === 'square',
+    message: () =>
+      'A square finder centre inside a round finder ring merges with it when printed small or scanned out of focus ' +
+      '(0 of 12 test codes read at 3 px a module with blur). Use a round centre, or a square ring.',
+  },
+  {
+    test: (d) => d.dotStyle === 'classy-rounded' || d.dotStyle === 'extra-rounded',
+    message: (d) =>
+      `The ${d.dotStyle} dots cover less of each module; at 2 px a module at most 2 of 12 test codes read. ` +
+      'Print it large, or use square, rounded or classy dots.',
+  },
+];
+
 /** Every module drawn at least this many pixels wide when rendering for the check. */
 const CHECK_PIXELS_PER_MODULE = 6;
 
@@ -44,6 +64,11 @@ export function designWarnings(
       code: 'small-margin',
       message: `The quiet zone is ${design.margin} module${design.margin === 1 ? '' : 's'}; the standard asks for 4, and readers can miss the code without it.`,
     });
+  }
+  for (const hard of HARD_STYLES) {
+    if (hard.test(design)) {
+      warnings.push({ code: 'style-hard-to-read', message: hard.message(design) });
+    }
   }
   if (design.shape === 'circle') {
     warnings.push({

@@ -19,6 +19,7 @@ import {
 } from '../../src-shared/schemas/design';
 import { decodeImage } from '../../src-server/render/decoder';
 import { exportDrawing } from '../../src-server/render/export';
+import { HARD_STYLES } from '../../src-server/render/scannability';
 import { UTF8_CORPUS } from '../helpers/utf8-corpus';
 
 const URL = 'https://example.com/menu?table=12&lang=fr';
@@ -71,6 +72,36 @@ describe('every style combination decodes', () => {
       });
     }
   }
+});
+
+describe('the styles the check calls hard to read are the ones that fail when degraded', () => {
+  /** Decodes out of `urls.length` at `px` pixels a module, blurred by `blur` (sigma). */
+  async function readsDegraded(design: Design, px: number, blur: number, urls: string[]): Promise<number> {
+    let read = 0;
+    for (const url of urls) {
+      const drawing = qrDrawing(url, design);
+      const side = Math.round(drawing.width * px);
+      const png = await exportDrawing(drawing, { format: 'png', size: side, colorSpace: 'rgb' });
+      const degraded = blur ? await sharp(png.bytes).blur(blur).png().toBuffer() : png.bytes;
+      if ((await decodeImage(degraded, { formats: ['QRCode'] }))[0]?.text === url) read++;
+    }
+    return read;
+  }
+  const urls = Array.from({ length: 4 }, (_, i) => `https://example.com/menu/${i}?table=${i * 7}`);
+
+  test('a square centre in a round ring: unreadable at 3 px a module with blur, where plain squares read', async () => {
+    assert.equal(await readsDegraded(DEFAULT_DESIGN, 3, 1.2, urls), urls.length);
+    const hard = { ...DEFAULT_DESIGN, cornerSquareStyle: 'dot', cornerDotStyle: 'square' } as const;
+    assert.equal(await readsDegraded(hard, 3, 1.2, urls), 0);
+    assert.deepEqual(HARD_STYLES.filter((h) => h.test(hard)).length, 1, 'the check flags it');
+  });
+
+  test('classy-rounded dots: unreadable at 2 px a module, where plain squares read', async () => {
+    assert.equal(await readsDegraded(DEFAULT_DESIGN, 2, 0, urls), urls.length);
+    const hard = { ...DEFAULT_DESIGN, dotStyle: 'classy-rounded' } as const;
+    assert.equal(await readsDegraded(hard, 2, 0, urls), 0);
+    assert.ok(HARD_STYLES.some((h) => h.test(hard)));
+  });
 });
 
 describe('the UTF-8 corpus decodes exactly', () => {
