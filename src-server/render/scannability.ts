@@ -92,8 +92,8 @@ export function designWarnings(
       warnings.push({
         code: 'logo-too-large',
         message:
-          `The logo covers ${Math.round(share * 100)}% of what error correction ${design.errorCorrection} can restore; ` +
-          `keep it under ${Math.round(LOGO_BUDGET_SHARE * 100)}% with a smaller logo or a higher level (H restores the most).`,
+          `The logo hides ${Math.round(share * 100)}% of what error correction ${design.errorCorrection} can restore, ` +
+          `leaving little for print flaws and blur; keep logo.size at ${LOGO_BUDGET_SHARE} or under.`,
       });
     }
   }

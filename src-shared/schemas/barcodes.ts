@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BARCODE_FORMATS, BARCODE_LABELS, BARCODE_VALUE_MAX, checkBarcodeValue, type BarcodeFormat } from '../barcodes';
 import { PageQuery, Timestamp } from './common';
 import { HexColor } from './design';
-import { OutputOptions, outputSizeFields } from './output';
+import { numberField, OutputOptions, outputFields, outputSizeFields } from './output';
 import { label, line } from './text';
 
 export { BARCODE_FORMATS, type BarcodeFormat };
@@ -24,16 +24,16 @@ const BarcodeValue = z
 /** Module (narrow bar) width for print, in mm: 0.1 covers fine labels, 10 a warehouse sign. */
 export const MODULE_WIDTH_MM = { min: 0.1, max: 10 } as const;
 
-const moduleWidthMm = z.coerce
-  .number()
-  .min(MODULE_WIDTH_MM.min)
-  .max(MODULE_WIDTH_MM.max)
-  .optional()
-  .meta({
-    description:
-      `Module (narrow bar) width in mm, ${MODULE_WIDTH_MM.min}-${MODULE_WIDTH_MM.max} (EAN-13 nominal: 0.33): the ` +
-      'physical size follows from the symbol. Instead of size or mm; dpi applies to raster formats.',
-  });
+const moduleWidth = (from: 'json' | 'query') =>
+  numberField(from)
+    .min(MODULE_WIDTH_MM.min)
+    .max(MODULE_WIDTH_MM.max)
+    .optional()
+    .meta({
+      description:
+        `Module (narrow bar) width in mm, ${MODULE_WIDTH_MM.min}-${MODULE_WIDTH_MM.max} (EAN-13 nominal: 0.33): the ` +
+        'physical size follows from the symbol. Instead of size or mm; dpi applies to raster formats.',
+    });
 
 type BarcodeOutputValue = {
   format: OutputOptions['format'];
@@ -63,14 +63,16 @@ function barcodeOutputChecks(value: BarcodeOutputValue, ctx: z.core.$RefinementC
 
 /** Output options of a barcode render, as a JSON body part. */
 export const BarcodeOutput = z
-  .object({ ...outputSizeFields, moduleWidthMm })
+  .object({ ...outputSizeFields, moduleWidthMm: moduleWidth('json') })
   .strict()
   .superRefine(barcodeOutputChecks)
   .meta({ id: 'BarcodeOutput' });
 export type BarcodeOutput = z.output<typeof BarcodeOutput>;
 
 /** The same as query parameters, for a saved barcode's image. */
-export const BarcodeImageQuery = z.object({ ...outputSizeFields, moduleWidthMm }).superRefine(barcodeOutputChecks);
+export const BarcodeImageQuery = z
+  .object({ ...outputFields('query'), moduleWidthMm: moduleWidth('query') })
+  .superRefine(barcodeOutputChecks);
 
 const styleFields = {
   showText: z

@@ -37,7 +37,16 @@ export const Gradient = z
 export const Logo = z
   .object({
     assetId: z.string().min(1).max(64).nullable().meta({ description: 'An uploaded asset; null until one is chosen.' }),
-    size: z.number().min(0.1).max(0.4).default(0.25).meta({ description: 'Share of the symbol width, 0.1-0.4.' }),
+    size: z
+      .number()
+      .min(0.1)
+      .max(0.4)
+      .default(0.25)
+      .meta({
+        description:
+          "qr-code-styling's imageSize, 0.1-0.4: the logo may hide up to size × the share of modules the " +
+          'error-correction level can restore, so the same size draws a larger logo at H than at L.',
+      }),
     hideBackgroundDots: z.boolean().default(true),
   })
   .strict()

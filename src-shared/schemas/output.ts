@@ -20,14 +20,20 @@ export const DPI = { min: 72, max: 2400, default: 300 } as const;
 export const MAX_RASTER_PIXELS = PIXEL_SIZE.max;
 
 /**
+ * A number field: a JSON number in bodies; in query strings, where everything
+ * is text, a numeric string. (Coercing bodies too would let `"512"` or
+ * `[512]` through as 512.)
+ */
+export const numberField = (from: 'json' | 'query') => (from === 'json' ? z.number() : z.coerce.number());
+
+/**
  * How big an export is: `size` in pixels, or `mm` (the longer side) at `dpi`
  * for print. Vector formats (SVG, PDF, EPS) use `mm` for their physical size,
  * else `size` as CSS pixels (96 per inch).
  */
-export const outputSizeFields = {
+export const outputFields = (from: 'json' | 'query') => ({
   format: z.enum(IMAGE_FORMATS).default('png').meta({ description: 'Output format.' }),
-  size: z.coerce
-    .number()
+  size: numberField(from)
     .int()
     .min(PIXEL_SIZE.min)
     .max(PIXEL_SIZE.max)
@@ -35,16 +41,14 @@ export const outputSizeFields = {
     .meta({
       description: `Pixel size of the longer side, ${PIXEL_SIZE.min}-${PIXEL_SIZE.max} (default ${PIXEL_SIZE.default}).`,
     }),
-  mm: z.coerce
-    .number()
+  mm: numberField(from)
     .min(MM_SIZE.min)
     .max(MM_SIZE.max)
     .optional()
     .meta({
       description: `Physical size of the longer side in millimetres, ${MM_SIZE.min}-${MM_SIZE.max}; wins over size.`,
     }),
-  dpi: z.coerce
-    .number()
+  dpi: numberField(from)
     .int()
     .min(DPI.min)
     .max(DPI.max)
@@ -56,7 +60,10 @@ export const outputSizeFields = {
     .enum(['rgb', 'cmyk'])
     .default('rgb')
     .meta({ description: 'cmyk paints PDF and EPS with DeviceCMYK colours (for print); other formats are RGB.' }),
-};
+});
+
+/** Output fields in a JSON body. */
+export const outputSizeFields = outputFields('json');
 
 /** The rules that cross the size fields (shared by every schema that takes output options). */
 export const sizeChecks = <
@@ -91,4 +98,4 @@ export const OutputOptions = z.object(outputSizeFields).strict().superRefine(siz
 export type OutputOptions = z.output<typeof OutputOptions>;
 
 /** Output options as query parameters (numbers arrive as strings and are coerced). */
-export const OutputQuery = z.object(outputSizeFields).superRefine(sizeChecks);
+export const OutputQuery = z.object(outputFields('query')).superRefine(sizeChecks);

@@ -3,7 +3,7 @@ import { asciiFileName, safeFileName } from '../../../src-shared/file-names';
 import { encodePayload } from '../../../src-shared/payloads';
 import { BooleanParam, IdParams } from '../../../src-shared/schemas/common';
 import { applyDesign, DEFAULT_DESIGN } from '../../../src-shared/schemas/design';
-import { IMAGE_MEDIA_TYPES, outputSizeFields, sizeChecks } from '../../../src-shared/schemas/output';
+import { IMAGE_MEDIA_TYPES, outputFields, sizeChecks } from '../../../src-shared/schemas/output';
 import { CheckInput, RenderInput, ScannabilityReport } from '../../../src-shared/schemas/render';
 import type { ExportedImage } from '../../render/export';
 import type { QrRenderer } from '../../render/qr-renderer';
@@ -15,7 +15,7 @@ const TAG = 'Rendering';
 
 const ImageQuery = z
   .object({
-    ...outputSizeFields,
+    ...outputFields('query'),
     download: BooleanParam.optional().meta({ description: 'true: Content-Disposition attachment (save, not show).' }),
   })
   .superRefine(sizeChecks);
