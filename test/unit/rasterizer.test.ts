@@ -26,20 +26,31 @@ const font = new CaptionFont(
 
 const URL = 'https://example.com/menu?table=12';
 
-/** Both rasters flattened on white, as RGB: mean absolute difference per channel, and the share of pixels off by more than 64. */
+/**
+ * Our PNG and librsvg's rendering of the same drawing at the same placement
+ * (whole pixels per module, centred, as the rasteriser places a snapped
+ * drawing), both flattened on white and cropped to the drawing: the mean
+ * absolute difference per channel, and the share of pixels off by more than 64.
+ */
 async function compare(drawing: Drawing, width: number, height: number) {
   const ours = await drawingToPng(drawing, width, height);
-  const svg = drawingToSvg(drawing, { size: Math.max(width, height) }).replace(
-    /^<svg /,
-    '<svg preserveAspectRatio="none" ',
+  const fit = Math.min(width / drawing.width, height / drawing.height);
+  const scale = drawing.pixelSnap && fit >= 1 ? Math.floor(fit) : fit;
+  const ox = drawing.pixelSnap ? Math.round((width - drawing.width * scale) / 2) : 0;
+  const oy = drawing.pixelSnap ? Math.round((height - drawing.height * scale) / 2) : 0;
+  const svg = drawingToSvg(drawing).replace(
+    /^<svg [^>]*>/,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" preserveAspectRatio="none" ` +
+      `viewBox="${-ox / scale} ${-oy / scale} ${width / scale} ${height / scale}">`,
   );
+  const region = {
+    left: ox,
+    top: oy,
+    width: Math.min(width - ox, Math.floor(drawing.width * scale)),
+    height: Math.min(height - oy, Math.floor(drawing.height * scale)),
+  };
   const flat = (img: Buffer) =>
-    sharp(img, { density: 72 })
-      .resize(width, height, { fit: 'fill' })
-      .flatten({ background: '#ffffff' })
-      .removeAlpha()
-      .raw()
-      .toBuffer();
+    sharp(img, { density: 72 }).flatten({ background: '#ffffff' }).extract(region).removeAlpha().raw().toBuffer();
   const [a, b] = await Promise.all([flat(ours), flat(Buffer.from(svg))]);
   let sum = 0;
   let far = 0;
@@ -105,6 +116,23 @@ describe('the rasteriser agrees with librsvg', () => {
       assert.equal((await decodeImage(ours))[0]?.text, URL);
     });
   }
+});
+
+describe('pixel snapping', () => {
+  test('square modules land on whole pixels: a 512 px code is pure black and white, centred', async () => {
+    const drawing = qrDrawing(URL, DEFAULT_DESIGN);
+    const png = await drawingToPng(drawing, 512, 512);
+    assert.equal((await sharp(png).metadata()).channels, 1);
+    const data = await sharp(png).extractChannel(0).raw().toBuffer();
+    assert.ok(
+      data.every((v) => v === 0 || v === 255),
+      'no anti-aliased grey',
+    );
+    // 37 modules at 13 px = 481 px, centred: the first dark pixel (the finder's corner) is at the margin.
+    const margin = Math.round((512 - drawing.width * 13) / 2) + 4 * 13;
+    assert.equal(data[margin * 512 + margin], 0);
+    assert.equal(data[(margin - 1) * 512 + margin - 1], 255);
+  });
 });
 
 describe('PNG encoding', () => {

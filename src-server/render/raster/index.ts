@@ -69,8 +69,8 @@ function place(drawing: Drawing, width: number, height: number): Placement {
 export interface Raster {
   width: number;
   height: number;
-  channels: 1 | 4;
-  /** Grey (1 channel) or straight RGBA (4), 8 bits each. */
+  channels: 1 | 3 | 4;
+  /** Grey (1 channel), RGB (3) or straight RGBA (4), 8 bits each. */
   pixels: Buffer;
   /** With 4 channels: whether every pixel came out opaque. */
   opaque: boolean;
@@ -89,7 +89,7 @@ export async function rasterizeDrawing(drawing: Drawing, width: number, height: 
     opaqueBase &&
     drawing.images.length === 0 &&
     drawing.layers.every((l) => l.paint.kind === 'solid' && isGrey(l.paint.color));
-  const canvas = new RasterCanvas(width, height, grey ? 1 : 4);
+  const canvas = new RasterCanvas(width, height, grey ? 1 : opaqueBase ? 3 : 4);
   const placement = place(drawing, width, height);
   drawing.layers.forEach((layer, i) => {
     if (i === 0 && opaqueBase && layer.paint.kind === 'solid') canvas.fillAll(hexToRgb(layer.paint.color));
@@ -104,7 +104,7 @@ export async function rasterizeDrawing(drawing: Drawing, width: number, height: 
     canvas.drawImage(await decodeImage(image, w, h), x, y);
   }
   let opaque = opaqueBase;
-  if (!grey && !opaque) {
+  if (canvas.channels === 4) {
     opaque = true;
     for (let o = 3; o < canvas.pixels.length; o += 4) {
       if (canvas.pixels[o] !== 255) {

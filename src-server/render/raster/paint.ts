@@ -31,41 +31,42 @@ function stopColor(stops: readonly GradientStop[], t: number, out: Rgb): void {
 }
 
 /**
- * A function giving a paint's colour at a pixel centre (in pixel coordinates,
- * placed as the drawing is). Gradients are sampled through a
- * 256-entry table, plenty for 8-bit output.
+ * A paint resolved for painting pixels (in pixel coordinates, placed as the
+ * drawing is): a solid colour, or a gradient as a 256-entry colour table
+ * (plenty for 8-bit output) and the position t (0-1) across it, which for a
+ * linear gradient is t = ax·x + ay·y + c.
  */
-export function paintSampler(paint: Paint, { scale, ox, oy }: Placement): (x: number, y: number, out: Rgb) => void {
-  if (paint.kind === 'solid') {
-    const rgb = hexToRgb(paint.color);
-    return (_x, _y, out) => {
-      out[0] = rgb[0];
-      out[1] = rgb[1];
-      out[2] = rgb[2];
-    };
-  }
-  const table = new Float32Array(256 * 3);
+export type PaintField =
+  | { kind: 'solid'; rgb: Rgb }
+  | { kind: 'linear'; table: Uint8Array; ax: number; ay: number; c: number }
+  | { kind: 'radial'; table: Uint8Array; cx: number; cy: number; invR: number };
+
+export function paintField(paint: Paint, { scale, ox, oy }: Placement): PaintField {
+  if (paint.kind === 'solid') return { kind: 'solid', rgb: hexToRgb(paint.color) };
+  const table = new Uint8Array(256 * 3);
   const c: Rgb = [0, 0, 0];
   for (let i = 0; i < 256; i++) {
     stopColor(paint.stops, i / 255, c);
-    table.set(c, i * 3);
+    table[i * 3] = Math.round(c[0]);
+    table[i * 3 + 1] = Math.round(c[1]);
+    table[i * 3 + 2] = Math.round(c[2]);
   }
-  const lookup = (t: number, out: Rgb) => {
-    const i = Math.round((t < 0 ? 0 : t > 1 ? 1 : t) * 255) * 3;
-    out[0] = table[i]!;
-    out[1] = table[i + 1]!;
-    out[2] = table[i + 2]!;
-  };
   if (paint.kind === 'linear') {
     const x1 = ox + paint.x1 * scale;
     const y1 = oy + paint.y1 * scale;
     const dx = ox + paint.x2 * scale - x1;
     const dy = oy + paint.y2 * scale - y1;
     const len2 = dx * dx + dy * dy || 1;
-    return (x, y, out) => lookup(((x - x1) * dx + (y - y1) * dy) / len2, out);
+    return { kind: 'linear', table, ax: dx / len2, ay: dy / len2, c: -(x1 * dx + y1 * dy) / len2 };
   }
-  const cx = ox + paint.cx * scale;
-  const cy = oy + paint.cy * scale;
-  const r = paint.r * scale || 1;
-  return (x, y, out) => lookup(Math.hypot(x - cx, y - cy) / r, out);
+  return {
+    kind: 'radial',
+    table,
+    cx: ox + paint.cx * scale,
+    cy: oy + paint.cy * scale,
+    invR: 1 / (paint.r * scale || 1),
+  };
 }
+
+/** The table index (times 3) for position t, clamped to the gradient's ends (SVG's pad spread). */
+export const tableIndex = (t: number): number => (t <= 0 ? 0 : t >= 1 ? 765 : ((t * 255 + 0.5) | 0) * 3);

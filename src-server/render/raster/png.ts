@@ -26,7 +26,7 @@ export interface PngOptions {
  */
 export function encodePng(raster: Raster, options: PngOptions = {}): Buffer {
   const { width, height, pixels } = raster;
-  const channels = raster.channels === 1 ? 1 : raster.opaque ? 3 : 4;
+  const channels = raster.channels === 4 && raster.opaque ? 3 : raster.channels;
   const colorType = channels === 1 ? 0 : channels === 3 ? 2 : 6;
   const rowBytes = width * channels + 1;
   const raw = Buffer.allocUnsafe(rowBytes * height);
@@ -38,6 +38,7 @@ export function encodePng(raster: Raster, options: PngOptions = {}): Buffer {
       pixels.copy(raw, o, s, s + width * channels);
       continue;
     }
+    // An RGBA canvas that came out opaque: drop the alpha.
     for (let x = 0, i = s; x < width; x++, i += 4) {
       raw[o++] = pixels[i]!;
       raw[o++] = pixels[i + 1]!;

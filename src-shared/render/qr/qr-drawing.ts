@@ -292,7 +292,9 @@ export function buildQrDrawing({ matrix, design, logo, font }: QrDrawingInput): 
       layers.push({ name: 'caption', path: caption, paint: { kind: 'solid', color: textColor }, fillRule: 'nonzero' });
     }
   }
-  return { width, height, layers, images };
+  // Whole pixels per module when rasterised, as qr-code-styling rounds its dot size: crisp modules, and each
+  // distinct module shape rasterised once.
+  return { width, height, layers, images, pixelSnap: true };
 }
 
 function placeCommand(c: PathCommand, s: number, tx: number, ty: number): PathCommand {
