@@ -5,7 +5,6 @@
  * its scopes and pagination.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { MATRIX_CAPACITY } from '../../src-shared/barcodes';
 import { decodeImage } from '../../src-server/render/decoder';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { expectError, expectValidationError, sendJson } from './support';
+import { openExport } from '../helpers/open-export';
 
 interface SavedBarcode {
   id: string;
@@ -38,29 +38,7 @@ interface SavedBarcode {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qrdesk-barcodes-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Rasterises a file the way a print workflow would open it: sharp for SVG, pdftoppm for PDF, Ghostscript for EPS. */
-async function toPng(bytes: Buffer, format: string): Promise<Buffer> {
-  if (format === 'png') return bytes;
-  if (format === 'svg' || format === 'jpeg' || format === 'webp') return sharp(bytes).png().toBuffer();
-  const file = path.join(tmp, `b-${Math.random().toString(36).slice(2)}.${format}`);
-  fs.writeFileSync(file, bytes);
-  const out = file.replace(/\.\w+$/, '');
-  if (format === 'pdf') execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', file, out]);
-  else {
-    execFileSync('gs', [
-      '-q',
-      '-dSAFER',
-      '-dBATCH',
-      '-dNOPAUSE',
-      '-dEPSCrop',
-      '-sDEVICE=png16m',
-      '-r150',
-      `-sOutputFile=${out}.png`,
-      file,
-    ]);
-  }
-  return fs.readFileSync(`${out}.png`);
-}
+const toPng = (bytes: Buffer, format: string): Promise<Buffer> => openExport(bytes, format, 150);
 
 /** ZXing's text in our terms: GS1 without parentheses gets them back from the AIs; UPC-A/E may come as EAN-13. */
 function normalise(format: string, text: string): string {

@@ -7,7 +7,6 @@
  * answered with the envelope and nothing written.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { CONTENT_SCHEMAS } from '../../src-shared/schemas/content';
 import { decodeImage } from '../../src-server/render/decoder';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createCode, expectError, expectValidationError, sendJson, type Envelope } from './support';
+import { openExport } from '../helpers/open-export';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qrdesk-render-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -43,31 +43,7 @@ const EXTENSIONS: Record<Format, string> = {
   eps: 'eps',
 };
 
-let fileNo = 0;
-
-/** Rasterises a file as a print workflow would open it: sharp for SVG, pdftoppm for PDF, Ghostscript for EPS. */
-async function toPng(bytes: Buffer, format: Format): Promise<Buffer> {
-  if (format === 'png') return bytes;
-  if (format === 'svg' || format === 'jpeg' || format === 'webp') return sharp(bytes).png().toBuffer();
-  const file = path.join(tmp, `r-${++fileNo}.${format}`);
-  fs.writeFileSync(file, bytes);
-  const out = file.replace(/\.\w+$/, '');
-  if (format === 'pdf') execFileSync('pdftoppm', ['-png', '-r', '200', '-singlefile', file, out]);
-  else {
-    execFileSync('gs', [
-      '-q',
-      '-dSAFER',
-      '-dBATCH',
-      '-dNOPAUSE',
-      '-dEPSCrop',
-      '-sDEVICE=png16m',
-      '-r200',
-      `-sOutputFile=${out}.png`,
-      file,
-    ]);
-  }
-  return fs.readFileSync(`${out}.png`);
-}
+const toPng = (bytes: Buffer, format: string): Promise<Buffer> => openExport(bytes, format, 200);
 
 /** Every QR code a reader finds in the file. */
 async function decodeQr(bytes: Buffer, format: Format): Promise<string[]> {

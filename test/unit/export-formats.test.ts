@@ -4,7 +4,6 @@
  * pdftoppm for PDF, Ghostscript for EPS) and decoded back with ZXing.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { arcCentre, arcToCubics } from '../../src-server/render/formats/geometry
 import { drawingToPdf } from '../../src-server/render/formats/pdf';
 import { decodeImage } from '../../src-server/render/decoder';
 import { exportDrawing, type ExportOptions } from '../../src-server/render/export';
+import { openExport } from '../helpers/open-export';
 
 const MARGIN = 4;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qrdesk-export-'));
@@ -62,30 +62,7 @@ function qrDrawing(text: string, paint: Paint = { kind: 'solid', color: '#000000
   };
 }
 
-/** Rasterises any exported file to PNG the way a print workflow would open it. */
-async function toPng(bytes: Buffer, format: ImageFormat): Promise<Buffer> {
-  if (format === 'png') return bytes;
-  if (format === 'svg' || format === 'jpeg' || format === 'webp') return sharp(bytes).png().toBuffer();
-  const file = path.join(tmp, `f-${Math.random().toString(36).slice(2)}.${format}`);
-  fs.writeFileSync(file, bytes);
-  const out = file.replace(/\.\w+$/, '');
-  if (format === 'pdf') {
-    execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', file, out]);
-  } else {
-    execFileSync('gs', [
-      '-q',
-      '-dSAFER',
-      '-dBATCH',
-      '-dNOPAUSE',
-      '-dEPSCrop',
-      '-sDEVICE=png16m',
-      '-r150',
-      `-sOutputFile=${out}.png`,
-      file,
-    ]);
-  }
-  return fs.readFileSync(`${out}.png`);
-}
+const toPng = (bytes: Buffer, format: string): Promise<Buffer> => openExport(bytes, format, 150);
 
 async function decodesTo(bytes: Buffer, format: ImageFormat, text: string): Promise<void> {
   const results = await decodeImage(await toPng(bytes, format));
