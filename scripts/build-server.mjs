@@ -3,7 +3,8 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { cli: 'src-server/cli/main.ts' },
+  // The batch render worker is its own entry: a worker thread loads it by file name.
+  entryPoints: { cli: 'src-server/cli/main.ts', 'render-worker': 'src-server/batch/render-worker.ts' },
   outdir: 'dist-server',
   bundle: true,
   platform: 'node',

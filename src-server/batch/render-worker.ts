@@ -1,0 +1,64 @@
+// A worker thread of the batch render pool: renders tasks and posts the files
+// back (their buffers transferred, not copied). Runs the same render code as
+// the API, so a batch file is byte for byte what a single export gives.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { CAPTION_FONT_FILES, CaptionFont } from '../../src-shared/render/caption-font';
+import type { Drawing } from '../../src-shared/render/model';
+import { qrDrawing } from '../../src-shared/render/qr';
+import { resourcesDir } from '../paths';
+import { barcodeDrawing } from '../render/barcode';
+import { decodeImage } from '../render/decoder';
+import { exportDrawing } from '../render/export';
+import type { RenderOutcome, RenderTask } from './render-task';
+
+let font: CaptionFont | null = null;
+const captionFont = (): CaptionFont =>
+  (font ??= new CaptionFont(
+    CAPTION_FONT_FILES.map((file) => {
+      const bytes = fs.readFileSync(path.join(resourcesDir(), 'fonts', file));
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    }),
+  ));
+
+/** What a reader should find in the code. */
+function expectedText(task: RenderTask): string {
+  return task.code.kind === 'qr' ? task.code.payload : task.code.value;
+}
+
+export async function renderTask(task: RenderTask): Promise<RenderOutcome> {
+  try {
+    const drawing: Drawing =
+      task.code.kind === 'qr'
+        ? qrDrawing(task.code.payload, task.code.design, {
+            logo: task.code.logo,
+            font: task.code.design.frame ? captionFont() : null,
+          })
+        : barcodeDrawing(task.code.format, task.code.value, task.code.style);
+    const files = [];
+    for (const output of task.outputs) {
+      const image = await exportDrawing(drawing, output);
+      files.push({ format: output.format, extension: image.extension, bytes: new Uint8Array(image.bytes) });
+    }
+    let verified: boolean | null = null;
+    if (task.verify) {
+      // A PNG at a few pixels a module is what a reader needs; reuse one if the batch makes it.
+      const png =
+        files.find((f) => f.format === 'png')?.bytes ??
+        (await exportDrawing(drawing, { format: 'png', size: 600, colorSpace: 'rgb' })).bytes;
+      const read = await decodeImage(Buffer.from(png));
+      verified = read.some((r) => r.text === expectedText(task) || r.text.replace(/^\]C1/, '') === expectedText(task));
+    }
+    return { id: task.id, ok: true, files, verified };
+  } catch (err) {
+    return { id: task.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+parentPort?.on('message', (task: RenderTask) => {
+  void renderTask(task).then((outcome) => {
+    const transfer = outcome.ok ? outcome.files.map((f) => f.bytes.buffer as ArrayBuffer) : [];
+    parentPort!.postMessage(outcome, transfer);
+  });
+});
