@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { ZipArchive } from 'archiver';
+
+/**
+ * Where a batch's files go. Both sinks write under a temporary name and only
+ * take the final name in `finish()`: a cancelled or crashed batch never
+ * leaves something that looks like a complete result.
+ */
+export interface OutputSink {
+  /** Adds one file; resolves when it may take the next (back-pressure). */
+  add(name: string, bytes: Uint8Array): Promise<void>;
+  /** Completes the output under its final name. */
+  finish(): Promise<void>;
+  /** Removes everything written so far. */
+  abort(): Promise<void>;
+}
+
+/** A ZIP archive written as a stream to `<file>.part`, renamed to `file` when complete. */
+export class ZipSink implements OutputSink {
+  private readonly archive = new ZipArchive({ zlib: { level: 6 } });
+  private readonly out: fs.WriteStream;
+  private readonly partPath: string;
+  private failure: Error | null = null;
+
+  constructor(private readonly file: string) {
+    this.partPath = `${file}.part`;
+    this.out = fs.createWriteStream(this.partPath, { mode: 0o600 });
+    this.archive.on('error', (err: Error) => (this.failure ??= err));
+    this.out.on('error', (err) => (this.failure ??= err));
+    this.archive.pipe(this.out);
+  }
+
+  async add(name: string, bytes: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    // PNG, JPEG, WebP and PDF are compressed already: storing them saves time for no loss of size.
+    const store = /\.(png|jpe?g|webp|pdf)$/i.test(name);
+    this.archive.append(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { name, store });
+    // archiver queues entries in memory; wait for the file stream to drain so memory stays flat.
+    if (this.out.writableNeedDrain) await once(this.out, 'drain');
+  }
+
+  async finish(): Promise<void> {
+    if (this.failure) throw this.failure;
+    const closed = once(this.out, 'close');
+    await this.archive.finalize();
+    await closed;
+    if (this.failure) throw this.failure;
+    fs.renameSync(this.partPath, this.file);
+  }
+
+  async abort(): Promise<void> {
+    this.archive.abort();
+    this.out.destroy();
+    await fs.promises.rm(this.partPath, { force: true });
+  }
+}
+
+/** Files in a folder: written to a hidden sibling folder, moved into place when complete. */
+export class FolderSink implements OutputSink {
+  private readonly partDir: string;
+
+  constructor(private readonly dir: string) {
+    this.partDir = path.join(path.dirname(dir), `.${path.basename(dir)}.part-${process.pid}-${Date.now()}`);
+    fs.mkdirSync(this.partDir, { recursive: true, mode: 0o700 });
+  }
+
+  async add(name: string, bytes: Uint8Array): Promise<void> {
+    const target = path.join(this.partDir, name);
+    // Names come sanitised (src-shared/batch/file-names.ts); this is the last guard.
+    if (path.dirname(target) !== this.partDir) throw new Error(`Refusing a file name with a path: ${name}`);
+    await fs.promises.writeFile(target, bytes, { mode: 0o644 });
+  }
+
+  async finish(): Promise<void> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    for (const name of await fs.promises.readdir(this.partDir)) {
+      await fs.promises.rename(path.join(this.partDir, name), path.join(this.dir, name));
+    }
+    await fs.promises.rm(this.partDir, { recursive: true, force: true });
+  }
+
+  async abort(): Promise<void> {
+    await fs.promises.rm(this.partDir, { recursive: true, force: true });
+  }
+}
