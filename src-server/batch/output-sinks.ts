@@ -17,18 +17,28 @@ export interface OutputSink {
   abort(): Promise<void>;
 }
 
+/** Entries archiver may hold before add() waits. */
+const ZIP_QUEUE = 16;
+
 /** A ZIP archive written as a stream to `<file>.part`, renamed to `file` when complete. */
 export class ZipSink implements OutputSink {
   private readonly archive = new ZipArchive({ zlib: { level: 6 } });
   private readonly out: fs.WriteStream;
   private readonly partPath: string;
   private failure: Error | null = null;
+  /** Entries appended but not yet written out: archiver holds their bytes until then. */
+  private queued = 0;
+  private wake: (() => void) | null = null;
 
   constructor(private readonly file: string) {
     this.partPath = `${file}.part`;
     this.out = fs.createWriteStream(this.partPath, { mode: 0o600 });
     this.archive.on('error', (err: Error) => (this.failure ??= err));
     this.out.on('error', (err) => (this.failure ??= err));
+    this.archive.on('entry', () => {
+      this.queued--;
+      this.wake?.();
+    });
     this.archive.pipe(this.out);
   }
 
@@ -37,7 +47,12 @@ export class ZipSink implements OutputSink {
     // PNG, JPEG, WebP and PDF are compressed already: storing them saves time for no loss of size.
     const store = /\.(png|jpe?g|webp|pdf)$/i.test(name);
     this.archive.append(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { name, store });
-    // archiver queues entries in memory; wait for the file stream to drain so memory stays flat.
+    this.queued++;
+    // archiver keeps queued entries in memory: let a few wait, no more, so memory stays flat.
+    while (this.queued > ZIP_QUEUE && !this.failure) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
     if (this.out.writableNeedDrain) await once(this.out, 'drain');
   }
 
