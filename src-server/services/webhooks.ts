@@ -16,6 +16,7 @@ import type { Store } from '../store/store';
 import type { DeliveryRow, DueDelivery, WebhookRow } from '../store/webhook-store';
 import { APP_VERSION } from '../version';
 import type { EventSink } from './events';
+import { AppError } from '../errors';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -40,6 +41,10 @@ export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
 
 /** Deliveries in a row that fail for good (every retry spent) before the webhook is disabled. */
 export const DEFAULT_DISABLE_AFTER_FAILURES = 5;
+
+/** How long the delivery log keeps finished deliveries. */
+export const DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
+const PURGE_EVERY_MS = 3_600_000;
 
 export interface WebhookOptions {
   /** Delay before retry n (n = 1, 2, ...); after the last one a delivery fails for good. */
@@ -108,6 +113,8 @@ export class WebhookService implements EventSink {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private stopped = false;
+  /** When old deliveries were last purged (0: at the first tick). */
+  private lastPurge = 0;
 
   constructor(
     private readonly store: Store,
@@ -196,6 +203,32 @@ export class WebhookService implements EventSink {
     return toDelivery(this.store.webhooks.findDelivery(deliveryId)!);
   }
 
+  /** Sends a failed delivery again, now, with the same body (a receiver fixed after the retries ran out). */
+  retry(webhookId: string, deliveryId: string): WebhookDelivery {
+    this.row(webhookId);
+    const delivery = this.store.webhooks.findDelivery(deliveryId);
+    if (!delivery || delivery.webhook_id !== webhookId)
+      throw new AppError('NOT_FOUND', 'No such delivery of this webhook.');
+    if (!this.store.webhooks.requeue(deliveryId, this.now())) {
+      throw new AppError(
+        'CONFLICT',
+        delivery.status === 'delivered'
+          ? 'This delivery was delivered; only a failed one can be retried.'
+          : 'This delivery is still pending; it will be sent on its own.',
+      );
+    }
+    this.wake();
+    return toDelivery(this.store.webhooks.findDelivery(deliveryId)!);
+  }
+
+  /**
+   * Deletes deliveries that finished more than the retention ago, so the log
+   * cannot grow without bound on a busy code. Runs from the worker hourly.
+   */
+  purgeDeliveries(now = this.now()): number {
+    return this.store.webhooks.purgeFinished(now - DELIVERY_RETENTION_MS);
+  }
+
   deliveries(id: string, limit: number, cursor?: string): { data: WebhookDelivery[]; nextCursor: string | null } {
     this.row(id);
     const page = toPage(this.store.webhooks.deliveriesPage(id, limit, decodeCursor(cursor)), limit);
@@ -264,6 +297,15 @@ export class WebhookService implements EventSink {
 
   private tick(): void {
     if (this.stopped) return;
+    const now0 = this.now();
+    if (now0 - this.lastPurge >= PURGE_EVERY_MS) {
+      this.lastPurge = now0;
+      try {
+        this.purgeDeliveries(now0);
+      } catch (err) {
+        this.logger?.error({ err }, 'old webhook deliveries could not be purged');
+      }
+    }
     const room = 50 - this.inFlight.size;
     if (room <= 0) return;
     const now = this.now();

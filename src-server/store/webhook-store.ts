@@ -105,6 +105,11 @@ export class WebhookStore {
          RETURNING consecutive_failures, enabled`,
       ),
       disable: db.prepare('UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?'),
+      requeue: db.prepare(
+        `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, locked_until = NULL
+         WHERE id = ? AND status = 'failed'`,
+      ),
+      purge: db.prepare("DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ?"),
     };
   }
 
@@ -155,6 +160,16 @@ export class WebhookStore {
       for (const row of rows) this.stmts.lock.run(lockUntil, row.id);
       return rows;
     })();
+  }
+
+  /** A failed delivery due again now (attempts keep counting). False when it is not failed. */
+  requeue(id: string, now: number): boolean {
+    return this.stmts.requeue.run(now, id).changes === 1;
+  }
+
+  /** Deletes finished deliveries (delivered or failed for good) created before `before`; pending ones stay. */
+  purgeFinished(before: number): number {
+    return this.stmts.purge.run(before).changes;
   }
 
   /** After a restart nothing is in flight: rows a previous process had claimed are due again. */

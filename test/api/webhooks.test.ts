@@ -473,6 +473,66 @@ describe('webhooks', () => {
     await ts.api(`/api/v1/webhooks/${hook.id}`, { key: admin, method: 'DELETE' });
   });
 
+  test('a delivery that failed for good can be retried once the receiver works; others are 409 or 404', async () => {
+    const { hook, path } = await hookOnReceiver(['qrcode.created']);
+    rx.mode = 'fail';
+    let failed: Delivery;
+    try {
+      const queued = (await (
+        await ts.api(`/api/v1/webhooks/${hook.id}/test`, { key: admin, method: 'POST' })
+      ).json()) as Delivery;
+      failed = await waitFor('the delivery to fail for good', async () => {
+        const d = (await deliveries(hook.id)).data.find((x) => x.id === queued.id);
+        return d?.status === 'failed' ? d : undefined;
+      });
+    } finally {
+      rx.mode = 'ok';
+    }
+    assert.equal(failed.attempts, RETRY_DELAYS.length + 1);
+    const retry = (id: string, deliveryId: string, key = admin) =>
+      ts.api(`/api/v1/webhooks/${id}/deliveries/${deliveryId}/retry`, { key, method: 'POST' });
+
+    await expectError(await retry(hook.id, failed.id, ts.createKey({ scopes: ['write'] })), 403, 'FORBIDDEN');
+    const res = await retry(hook.id, failed.id);
+    assert.equal(res.status, 202);
+    assert.equal(((await res.json()) as Delivery).status, 'pending');
+    const got = await waitFor('the retried delivery', () => rx.on(path, 'webhook.test')[0]);
+    assert.equal(got.body.data.webhookId, hook.id);
+    const done = await waitFor('delivered', async () => {
+      const d = (await deliveries(hook.id)).data.find((x) => x.id === failed.id);
+      return d?.status === 'delivered' ? d : undefined;
+    });
+    assert.equal(done.attempts, RETRY_DELAYS.length + 2);
+
+    await expectError(await retry(hook.id, failed.id), 409, 'CONFLICT');
+    await expectError(await retry(hook.id, 'whd_nope'), 404, 'NOT_FOUND');
+    await expectError(await retry('wh_nope', failed.id), 404, 'NOT_FOUND');
+    await ts.api(`/api/v1/webhooks/${hook.id}`, { key: admin, method: 'DELETE' });
+  });
+
+  test('finished deliveries older than 30 days are purged; pending ones stay', async () => {
+    const hook = await createWebhook({ url: await deadUrl(), events: ['qrcode.created'] });
+    const day = 86_400_000;
+    const insert = ts.store.db.prepare(
+      `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, 'webhook.test', '{}', ?, 1, ?, ?)`,
+    );
+    const now = Date.now();
+    insert.run('whd_old_delivered', hook.id, 'delivered', null, now - 31 * day);
+    insert.run('whd_old_failed', hook.id, 'failed', null, now - 40 * day);
+    // Pending but due far in the future, so the worker leaves it alone during the test.
+    insert.run('whd_old_pending', hook.id, 'pending', now + 365 * day, now - 60 * day);
+    insert.run('whd_recent', hook.id, 'delivered', null, now - 29 * day);
+    assert.equal(ts.services.webhooks.purgeDeliveries(now), 2);
+    const left = (
+      ts.store.db.prepare('SELECT id FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id').all(hook.id) as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+    assert.deepEqual(left, ['whd_old_pending', 'whd_recent']);
+    await ts.api(`/api/v1/webhooks/${hook.id}`, { key: admin, method: 'DELETE' });
+  });
+
   test('deleting a webhook deletes its pending deliveries', async () => {
     const hook = await createWebhook({ url: await deadUrl(), events: ['qrcode.created'] });
     await createCode(ts, admin, { type: 'text', content: 'one' });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { IdParams, PageQuery, pageOf } from '../../../src-shared/schemas/common';
 import {
   CreatedWebhook,
@@ -10,6 +11,10 @@ import type { WebhookService } from '../../services/webhooks';
 import { defineRoute, type Route } from '../route';
 
 const TAG = 'Webhooks';
+
+const DeliveryParams = IdParams.extend({
+  deliveryId: z.string().min(1).max(64).meta({ description: 'Delivery id' }),
+});
 
 export function webhookRoutes(webhooks: WebhookService): Route[] {
   return [
@@ -95,6 +100,21 @@ export function webhookRoutes(webhooks: WebhookService): Route[] {
       success: { status: 202, description: 'The queued delivery', schema: WebhookDelivery },
       errors: ['NOT_FOUND'],
       handler: ({ params }) => ({ status: 202, body: webhooks.sendTest(params.id) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/webhooks/:id/deliveries/:deliveryId/retry',
+      operationId: 'retryWebhookDelivery',
+      summary: 'Retry a failed delivery',
+      description:
+        'Sends a delivery that failed for good again, now, with the same body and a fresh signature. ' +
+        'Delivered and still-pending deliveries are 409.',
+      tag: TAG,
+      auth: 'admin',
+      params: DeliveryParams,
+      success: { status: 202, description: 'The delivery, pending again', schema: WebhookDelivery },
+      errors: ['NOT_FOUND', 'CONFLICT'],
+      handler: ({ params }) => ({ status: 202, body: webhooks.retry(params.id, params.deliveryId) }),
     }),
     defineRoute({
       method: 'get',
