@@ -63,38 +63,40 @@ export class CaptionFont {
         x += found.font.getKerningValue(previous.glyph, found.glyph) * scale;
       }
       // opentype.js paths are y-down already, with the baseline at the y given.
+      let startX = 0;
+      let startY = 0;
+      let curX = 0;
+      let curY = 0;
       for (const c of found.glyph.getPath(x, 0, fontSize).commands) {
-        if (c.type === 'M') path.push({ op: 'M', x: c.x, y: c.y });
-        else if (c.type === 'L') path.push({ op: 'L', x: c.x, y: c.y });
-        else if (c.type === 'C') path.push({ op: 'C', x1: c.x1, y1: c.y1, x2: c.x2, y2: c.y2, x: c.x, y: c.y });
-        else if (c.type === 'Q') {
+        if (c.type === 'M') {
+          path.push({ op: 'M', x: c.x, y: c.y });
+          [startX, startY, curX, curY] = [c.x, c.y, c.x, c.y];
+        } else if (c.type === 'L') {
+          path.push({ op: 'L', x: c.x, y: c.y });
+          [curX, curY] = [c.x, c.y];
+        } else if (c.type === 'C') {
+          path.push({ op: 'C', x1: c.x1, y1: c.y1, x2: c.x2, y2: c.y2, x: c.x, y: c.y });
+          [curX, curY] = [c.x, c.y];
+        } else if (c.type === 'Q') {
           // Degree elevation: the cubic through the same points as the quadratic.
-          const last = lastPoint(path);
           path.push({
             op: 'C',
-            x1: last.x + (2 / 3) * (c.x1 - last.x),
-            y1: last.y + (2 / 3) * (c.y1 - last.y),
+            x1: curX + (2 / 3) * (c.x1 - curX),
+            y1: curY + (2 / 3) * (c.y1 - curY),
             x2: c.x + (2 / 3) * (c.x1 - c.x),
             y2: c.y + (2 / 3) * (c.y1 - c.y),
             x: c.x,
             y: c.y,
           });
-        } else if (c.type === 'Z') path.push({ op: 'Z' });
+          [curX, curY] = [c.x, c.y];
+        } else if (c.type === 'Z') {
+          path.push({ op: 'Z' });
+          [curX, curY] = [startX, startY];
+        }
       }
       x += (found.glyph.advanceWidth ?? 0) * scale;
       previous = found;
     }
     return { path, width: x };
   }
-}
-
-function lastPoint(path: PathCommand[]): { x: number; y: number } {
-  let start = { x: 0, y: 0 };
-  let current = { x: 0, y: 0 };
-  for (const c of path) {
-    if (c.op === 'M') start = current = { x: c.x, y: c.y };
-    else if (c.op === 'Z') current = start;
-    else current = { x: c.x, y: c.y };
-  }
-  return current;
 }
