@@ -44,10 +44,13 @@ export async function createLogger(dataDir: string, options: LogOptions = {}): P
     limit: { count: 5 },
     mkdir: true,
   });
-  const streams: pino.StreamEntry[] = [{ stream: file }];
-  if (options.stdout) streams.push({ stream: pino.destination({ fd: 1, sync: false }) });
+  // Each stream takes what the logger lets through (a multistream entry defaults to info otherwise).
+  const level = options.level ?? 'info';
+  const streamLevel: pino.Level = level === 'silent' ? 'fatal' : level;
+  const streams: pino.StreamEntry[] = [{ level: streamLevel, stream: file }];
+  if (options.stdout) streams.push({ level: streamLevel, stream: pino.destination({ fd: 1, sync: false }) });
   const logger = pino(
-    { level: options.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
+    { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
     pino.multistream(streams),
   );
   return {

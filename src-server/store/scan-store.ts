@@ -50,8 +50,7 @@ export class ScanStore {
       insert: db.prepare(
         `INSERT INTO scans (qr_code_id, scanned_at, country, city, latitude, longitude, device, os, browser, referrer,
            language, is_bot, is_unique)
-         VALUES (@qr_code_id, @scanned_at, @country, @city, @latitude, @longitude, @device, @os, @browser, @referrer,
-           @language, @is_bot, @is_unique)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       visitor: db.prepare('INSERT OR IGNORE INTO scan_visitors (qr_code_id, day, visitor_hash) VALUES (?, ?, ?)'),
       forgetVisitorsBefore: db.prepare('DELETE FROM scan_visitors WHERE day < ?'),
@@ -72,7 +71,7 @@ export class ScanStore {
            bot_scans = bot_scans + excluded.bot_scans`,
       ),
       countOnCode: db.prepare(
-        `UPDATE qr_codes SET scan_count = scan_count + 1, last_scanned_at = max(coalesce(last_scanned_at, 0), ?)
+        `UPDATE qr_codes SET scan_count = scan_count + ?, last_scanned_at = max(coalesce(last_scanned_at, 0), ?)
          WHERE id = ?`,
       ),
       salt: db.prepare<[string], { salt: Buffer }>('SELECT salt FROM scan_salts WHERE day = ?'),
@@ -89,7 +88,24 @@ export class ScanStore {
 
   /** Inserts the scan and returns its id. */
   insert(row: ScanRow): number {
-    return Number(this.stmts.insert.run(row).lastInsertRowid);
+    // Positional parameters: binding thirteen named ones costs more than the insert itself on the scan path.
+    return Number(
+      this.stmts.insert.run(
+        row.qr_code_id,
+        row.scanned_at,
+        row.country,
+        row.city,
+        row.latitude,
+        row.longitude,
+        row.device,
+        row.os,
+        row.browser,
+        row.referrer,
+        row.language,
+        row.is_bot,
+        row.is_unique,
+      ).lastInsertRowid,
+    );
   }
 
   /** Adds counts to one hourly rollup cell and to its day's cell. */
@@ -98,9 +114,9 @@ export class ScanStore {
     this.stmts.rollup.run(qrCodeId, hour, dimension, value, scans, uniqueScans, botScans);
     this.stmts.dailyRollup.run(qrCodeId, Math.floor(hour / 24), dimension, value, scans, uniqueScans, botScans);
   }
-  /** A human scan moves the code's counter and last-scanned time. */
-  countOnCode(qrCodeId: string, at: number): void {
-    this.stmts.countOnCode.run(at, qrCodeId);
+  /** Human scans move the code's counter and last-scanned time (`count` of them, the latest at `at`). */
+  countOnCode(qrCodeId: string, at: number, count = 1): void {
+    this.stmts.countOnCode.run(count, at, qrCodeId);
   }
 
   salt(day: string): Buffer | undefined {

@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { utcDay } from '../../ids';
 import { MAX_USER_AGENT_LENGTH } from './user-agent';
 
 /** Where the daily salts live (the `scan_salts` table); days are UTC `YYYY-MM-DD`. */
@@ -10,9 +11,6 @@ export interface SaltStore {
 }
 
 const SALT_BYTES = 32;
-
-/** The UTC day of a timestamp, `YYYY-MM-DD`. */
-const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * The key that tells unique visitors apart without storing who they are:
