@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import { defaultCountryDbPath, GeoLookup } from '../../src-server/scans/capture';
+import { COUNTRY_DB_FILE } from '../../src-server/scans/capture/geo';
 import { buildMmdb, MOUNTAIN_VIEW } from '../helpers/mmdb';
+import { ROOT } from '../helpers/cli';
 
 describe('GeoLookup', () => {
   let geo: GeoLookup;
@@ -140,4 +142,11 @@ describe('GeoLookup', () => {
     const missing = join(dir, 'missing-country.mmdb');
     await assert.rejects(GeoLookup.open({ countryDbPath: missing }), (error: Error) => error.message.includes(missing));
   });
+});
+
+test('the country database is read from the copy shipped in resources/geo (made by the build)', () => {
+  // npm test builds first; the build copies the CC0 database from its npm package into resources.
+  const shipped = join(ROOT, 'resources', 'geo', COUNTRY_DB_FILE);
+  assert.ok(existsSync(shipped), 'run npm run build:server first');
+  assert.equal(defaultCountryDbPath(), shipped);
 });

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { BlockList, isIP } from 'node:net';
 import maxmind, { type CityResponse, type CountryResponse, type Reader, type Response } from 'maxmind';
 import { normalizeIp } from './client-address';
+import { resourcesDir } from '../../paths';
 
 export interface GeoLocation {
   /** ISO 3166-1 alpha-2, upper-case. */
@@ -28,10 +31,18 @@ interface CountryCodeRecord extends CountryResponse {
 
 const NOWHERE: GeoLocation = Object.freeze({ country: null, city: null, latitude: null, longitude: null });
 
-/** The bundled CC0 country database (IPv4 and IPv6), resolved from node_modules. */
+/** Where the build puts the CC0 country database among the app's resources (scripts/build-server.mjs). */
+export const COUNTRY_DB_FILE = 'geo-whois-asn-country.mmdb';
+
+/**
+ * The bundled CC0 country database (IPv4 and IPv6): the copy in resources/geo
+ * that ships with the app, or, before a build has made it, the npm package's.
+ */
 export function defaultCountryDbPath(): string {
+  const shipped = path.join(resourcesDir(), 'geo', COUNTRY_DB_FILE);
+  if (fs.existsSync(shipped)) return shipped;
   const require = createRequire(import.meta.url);
-  return require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
+  return require.resolve(`@ip-location-db/geo-whois-asn-country-mmdb/${COUNTRY_DB_FILE}`);
 }
 
 /**
@@ -102,8 +113,7 @@ function coordinate(value: unknown, limit: number): number | null {
 
 // Addresses that are not on the public internet. The databases must not be asked about them:
 // some ranges (e.g. 192.168.0.0/16) carry a registrant's country that says nothing about the visitor.
-const nonPublic = new BlockList();
-for (const [net, prefix] of [
+const NON_PUBLIC_V4 = [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
   ['100.64.0.0', 10], // carrier-grade NAT
@@ -118,9 +128,8 @@ for (const [net, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  nonPublic.addSubnet(net, prefix, 'ipv4');
-}
+] as const;
+const nonPublic = new BlockList(); // IPv6; IPv4 is checked by number below
 for (const [net, prefix] of [
   ['::', 127], // unspecified and loopback
   ['100::', 64], // discard-only
@@ -132,6 +141,22 @@ for (const [net, prefix] of [
   nonPublic.addSubnet(net, prefix, 'ipv6');
 }
 
+// The IPv4 ranges above as [first, last] 32-bit numbers: every scan asks, and BlockList.check
+// builds a SocketAddress per call, which costs more than the whole comparison here.
+const nonPublicV4: [number, number][] = NON_PUBLIC_V4.map(([net, prefix]) => {
+  const first = ipv4Number(net);
+  return [first, first + 2 ** (32 - prefix) - 1];
+});
+
+/** An IPv4 address already accepted by isIP, as an unsigned 32-bit number. */
+function ipv4Number(address: string): number {
+  let value = 0;
+  for (const part of address.split('.')) value = value * 256 + Number(part);
+  return value;
+}
+
 function isNonPublic(address: string): boolean {
-  return nonPublic.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+  if (isIP(address) !== 4) return nonPublic.check(address, 'ipv6');
+  const value = ipv4Number(address);
+  return nonPublicV4.some(([first, last]) => value >= first && value <= last);
 }
