@@ -4,6 +4,7 @@ import { startServer, type RunningServer } from '../src-server/server';
 import { ensureUiKey } from '../src-server/services/ui-key';
 import { APP_VERSION } from '../src-server/version';
 import type { DesktopBridgeInfo } from './bridge';
+import { desktopSecretStore } from './secret-store';
 
 // The shell stays thin: it starts the same server `qrdesk serve` runs and
 // shows its UI. Window state, tray, menus and packaging come with the Electron
@@ -49,6 +50,8 @@ async function boot(): Promise<void> {
   server = await startServer({
     dataDir,
     uiDir: path.join(__dirname, '../renderer'),
+    // Tunnel credentials in the OS keychain (safeStorage is usable once the app is ready).
+    secretStore: desktopSecretStore(dataDir),
   });
   uiKey = ensureUiKey(dataDir, server.services.apiKeys).key;
   ipcMain.handle('qrdesk:info', (): DesktopBridgeInfo => ({

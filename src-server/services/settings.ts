@@ -1,9 +1,11 @@
 import type { Settings, UpdateSettingsInput } from '../../src-shared/schemas/settings';
+import { DEFAULT_TUNNEL_SETTINGS, type TunnelSettings } from '../../src-shared/schemas/tunnel';
 import type { Store } from '../store/store';
 
 const PUBLIC_BASE_URL = 'publicBaseUrl';
 const TRUST_PROXY = 'trustProxy';
 const GEO_CITY_DB_PATH = 'geoCityDbPath';
+const TUNNEL = 'tunnel';
 
 /** App settings; a setting never stored falls back to its default. */
 export class SettingsService {
@@ -37,5 +39,16 @@ export class SettingsService {
     else if (input.geoCityDbPath !== undefined) this.store.settings.set(GEO_CITY_DB_PATH, input.geoCityDbPath);
     this.stored = undefined;
     return this.get();
+  }
+
+  /** The tunnel's settings that are not secrets (its credentials live in the secret store). */
+  tunnel(): TunnelSettings {
+    return { ...DEFAULT_TUNNEL_SETTINGS, ...this.store.settings.get<Partial<TunnelSettings>>(TUNNEL) };
+  }
+
+  updateTunnel(patch: Partial<TunnelSettings>): TunnelSettings {
+    const next = { ...this.tunnel(), ...patch };
+    this.store.settings.set(TUNNEL, next);
+    return next;
   }
 }
