@@ -23,8 +23,9 @@ export function safeFileName(name: string, fallback = 'file', max = 100): string
     .slice(0, max)
     .join('')
     .replace(/^[\s.]+|[\s.]+$/g, '');
-  // Windows reserves these device names whatever the extension.
-  if (/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(out)) out = `_${out}`;
+  // Windows reserves these device names whatever follows the first dot ("aux.txt", "NUL.tar.gz")
+  // and whatever spaces precede it ("CON .txt"); the superscript digits count too.
+  if (/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)\s*(\..*)?$/i.test(out)) out = `_${out}`;
   return out || fallback;
 }
 

@@ -56,6 +56,13 @@ export class ZipSink implements OutputSink {
     if (this.out.writableNeedDrain) await once(this.out, 'drain');
   }
 
+  /** Adds a file from disk, streamed rather than read into memory (a label-sheet PDF can be large). */
+  async addFile(name: string, filePath: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.archive.file(filePath, { name });
+    this.queued++;
+  }
+
   async finish(): Promise<void> {
     if (this.failure) throw this.failure;
     const closed = once(this.out, 'close');

@@ -14,20 +14,33 @@ function workerEntry(): { url: URL; execArgv: string[] } {
     : { url: new URL('./render-worker.js', import.meta.url), execArgv: [] };
 }
 
+interface Pending {
+  task: RenderTask;
+  resolve: (o: RenderOutcome) => void;
+}
+
 interface Slot {
   worker: Worker;
-  busy: { task: RenderTask; resolve: (o: RenderOutcome) => void } | null;
+  /** Tasks sent to the worker, oldest first; it answers them in order. */
+  busy: Pending[];
 }
+
+/**
+ * Tasks a worker holds at once: it starts the next as soon as one is done,
+ * without waiting for this thread to hand it one (this thread may be busy
+ * drawing a label sheet or writing an archive).
+ */
+const PER_WORKER = 2;
 
 /**
  * Renders batch items on worker threads, one per core by default, so a batch
  * uses the whole machine while the server's own thread stays free for
- * redirects and the API. Tasks queue; each worker takes one at a time. A
+ * redirects and the API. Tasks queue; each worker holds two and renders them in turn. A
  * worker that dies fails its task (with the reason) and is replaced.
  */
 export class RenderPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: { task: RenderTask; resolve: (o: RenderOutcome) => void }[] = [];
+  private readonly queue: Pending[] = [];
   private closed = false;
 
   constructor(size = os.availableParallelism()) {
@@ -36,12 +49,11 @@ export class RenderPool {
 
   private spawn(): Slot {
     const { url, execArgv } = workerEntry();
-    const slot: Slot = { worker: new Worker(url, { execArgv }), busy: null };
+    const slot: Slot = { worker: new Worker(url, { execArgv }), busy: [] };
     slot.worker.on('message', (outcome: RenderOutcome) => {
-      const busy = slot.busy;
-      slot.busy = null;
-      slot.worker.unref();
-      busy?.resolve(outcome);
+      const done = slot.busy.shift();
+      if (slot.busy.length === 0) slot.worker.unref();
+      done?.resolve(outcome);
       this.pump();
     });
     slot.worker.on('error', (err) => this.replace(slot, err.message));
@@ -54,9 +66,7 @@ export class RenderPool {
   }
 
   private replace(slot: Slot, reason: string): void {
-    const busy = slot.busy;
-    slot.busy = null;
-    busy?.resolve({ id: busy.task.id, ok: false, error: reason });
+    for (const busy of slot.busy.splice(0)) busy.resolve({ id: busy.task.id, ok: false, error: reason });
     const index = this.slots.indexOf(slot);
     if (index >= 0 && !this.closed) {
       void slot.worker.terminate();
@@ -66,13 +76,21 @@ export class RenderPool {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.busy || this.queue.length === 0) continue;
-      const next = this.queue.shift()!;
-      slot.busy = next;
-      slot.worker.ref();
-      slot.worker.postMessage(next.task);
+    // Fill every worker's first place before any second one, so a short queue is spread over all cores.
+    for (let depth = 1; depth <= PER_WORKER; depth++) {
+      for (const slot of this.slots) {
+        if (slot.busy.length >= depth || this.queue.length === 0) continue;
+        const next = this.queue.shift()!;
+        slot.busy.push(next);
+        slot.worker.ref();
+        slot.worker.postMessage(next.task);
+      }
     }
+  }
+
+  /** Worker threads. */
+  get size(): number {
+    return this.slots.length;
   }
 
   /** Tasks waiting for a worker, for back-pressure: a job feeds the pool only while this is small. */

@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import { PortInUseError } from '../server';
 import { DatabaseOpenError } from '../store/database';
 import { APP_VERSION } from '../version';
+import { registerBatch } from './commands/batch';
 import { registerKeys } from './commands/keys';
 import { registerServe } from './commands/serve';
 import { CliError } from './options';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError();
   registerServe(program);
   registerKeys(program);
+  registerBatch(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

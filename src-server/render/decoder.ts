@@ -55,3 +55,54 @@ export async function decodeImage(image: Buffer, options: ReaderOptions = {}): P
   });
   return results.filter((r) => r.isValid).map((r) => ({ text: r.text, format: r.format, bytes: r.bytes }));
 }
+
+/** Pixels as qrdesk's own rasteriser hands them over: grey, RGB or straight RGBA, 8 bits each. */
+export interface RawPixels {
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  pixels: Uint8Array;
+}
+
+/**
+ * Decodes pixels already in memory, without writing and reopening an image
+ * file: composited on white with the same light margin as decodeImage. A
+ * batch verifies every code this way, at a few pixels a module, in about a
+ * millisecond.
+ */
+export async function decodePixels(raster: RawPixels, options: ReaderOptions = {}): Promise<Decoded[]> {
+  await prepare();
+  const { width, height, channels, pixels } = raster;
+  const w = width + 2 * DECODE_PAD;
+  const h = height + 2 * DECODE_PAD;
+  const data = new Uint8ClampedArray(w * h * 4).fill(255);
+  for (let y = 0; y < height; y++) {
+    let o = ((y + DECODE_PAD) * w + DECODE_PAD) * 4;
+    let i = y * width * channels;
+    for (let x = 0; x < width; x++, o += 4, i += channels) {
+      if (channels === 1) {
+        data[o] = data[o + 1] = data[o + 2] = pixels[i]!;
+      } else if (channels === 3) {
+        data[o] = pixels[i]!;
+        data[o + 1] = pixels[i + 1]!;
+        data[o + 2] = pixels[i + 2]!;
+      } else {
+        // Over white, as a printed page shows it.
+        const a = pixels[i + 3]!;
+        const white = 255 - a;
+        data[o] = (pixels[i]! * a) / 255 + white;
+        data[o + 1] = (pixels[i + 1]! * a) / 255 + white;
+        data[o + 2] = (pixels[i + 2]! * a) / 255 + white;
+      }
+    }
+  }
+  const results: ReadResult[] = await readBarcodes(
+    { data, width: w, height: h } as Parameters<typeof readBarcodes>[0],
+    {
+      tryHarder: true,
+      maxNumberOfSymbols: 4,
+      ...options,
+    },
+  );
+  return results.filter((r) => r.isValid).map((r) => ({ text: r.text, format: r.format, bytes: r.bytes }));
+}

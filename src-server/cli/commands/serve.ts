@@ -14,7 +14,7 @@ interface ServeFlags {
 }
 
 /** QRDESK_PUBLIC_BASE_URL, checked like the setting it stands in for. */
-function envPublicBaseUrl(): string | undefined {
+export function envPublicBaseUrl(): string | undefined {
   const raw = process.env.QRDESK_PUBLIC_BASE_URL;
   if (!raw) return undefined;
   const parsed = UpdateSettingsInput.shape.publicBaseUrl.safeParse(raw);
