@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type Koa from 'koa';
 import { AppError } from './errors';
 import { createApiApp } from './http/api-app';
 import type { Lifecycle } from './http/base-app';
-import type { AppContext, AppState } from './http/context';
 import { buildOpenApiDocument } from './http/openapi';
-import { createPublicApp } from './http/public-app';
+import { createPublicListener } from './http/public-app';
+import type { FastPathStats } from './http/redirect-fast-path';
 import { captureScan, clientAddress, GeoLookup, VisitorHasher } from './scans/capture';
 import { ScanRecorder } from './scans/recorder';
 import type { Route } from './http/route';
@@ -16,10 +15,12 @@ import { analyticsRoutes } from './http/routes/analytics';
 import { apiKeyRoutes } from './http/routes/api-keys';
 import { assetRoutes } from './http/routes/assets';
 import { barcodeRoutes } from './http/routes/barcodes';
+import { batchRoutes } from './http/routes/batches';
 import { folderRoutes } from './http/routes/folders';
 import { renderRoutes } from './http/routes/render';
 import { qrCodeRoutes } from './http/routes/qrcodes';
 import { settingsRoutes } from './http/routes/settings';
+import { tunnelRoutes } from './http/routes/tunnel';
 import { webhookRoutes } from './http/routes/webhooks';
 import { healthRoute } from './http/routes/health';
 import { createLogger, type LogOptions } from './logging/logger';
@@ -29,6 +30,8 @@ import { AnalyticsService } from './services/analytics';
 import { ApiKeyService } from './services/api-keys';
 import { AssetService } from './services/assets';
 import { BarcodeService } from './services/barcodes';
+import { BatchSourceService } from './services/batch-sources';
+import { BatchService } from './services/batches';
 import { FolderService } from './services/folders';
 import { IdempotencyService } from './services/idempotency';
 import { installSecret } from './services/install-secret';
@@ -37,6 +40,9 @@ import { SettingsService } from './services/settings';
 import { RateLimits } from './services/rate-limits';
 import { WebhookService } from './services/webhooks';
 import { Store } from './store/store';
+import { TunnelManager, type TunnelManagerOptions } from './tunnel/manager';
+import { FileSecretStore, type SecretStore } from './tunnel/secrets';
+import { WalCheckpointer, type WalCheckpointerOptions } from './store/wal-checkpointer';
 import { APP_VERSION } from './version';
 
 export const DEFAULT_API_PORT = 4780;
@@ -60,6 +66,17 @@ export interface ServerOptions {
   webhookRetryDelaysMs?: readonly number[];
   /** How often the webhook worker polls the outbox (default 500 ms). */
   webhookPollMs?: number;
+  /**
+   * Answer scans of open URL codes in front of the public Koa app (default true); false sends
+   * every public request through Koa, so tests can compare the two.
+   */
+  publicFastPath?: boolean;
+  /** The WAL checkpoint worker's timing and bounds (tests shrink them). */
+  walCheckpoints?: WalCheckpointerOptions;
+  /** Where tunnel credentials are kept: the desktop passes an OS-keychain store; default a 0600 file. */
+  secretStore?: SecretStore;
+  /** The tunnel's timings and injection points (tests shrink and stub them). */
+  tunnel?: TunnelManagerOptions;
 }
 
 export interface RunningServer {
@@ -77,6 +94,12 @@ export interface RunningServer {
   };
   /** The API routes, as mounted and documented. */
   routes: readonly Route[];
+  /** Counts of the public listener's fast path (scans of open URL codes answered in front of Koa). */
+  publicFastPath: Readonly<FastPathStats>;
+  /** The worker that checkpoints the WAL off the event loop. */
+  walCheckpointer: Pick<WalCheckpointer, 'running' | 'stats'>;
+  /** The tunnel to the public listener (status, start/stop, `change` events for the tray). */
+  tunnel: TunnelManager;
   close(): Promise<void>;
 }
 
@@ -93,9 +116,14 @@ export class PortInUseError extends Error {
   }
 }
 
-function listen(app: Koa<AppState>, host: string, port: number, portError: () => PortInUseError): Promise<http.Server> {
+function listen(
+  handler: http.RequestListener,
+  host: string,
+  port: number,
+  portError: () => PortInUseError,
+): Promise<http.Server> {
   return new Promise((resolve, reject) => {
-    const server = http.createServer(app.callback());
+    const server = http.createServer(handler);
     server.keepAliveTimeout = 5_000;
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
@@ -170,6 +198,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const qrCodes = new QrCodeService(store, settings, folders, undefined, webhooks);
   const assets = new AssetService(store);
   const renderer = new QrRenderer(assets);
+  const batchSources = new BatchSourceService(store, dataDir);
+  // Marks jobs a previous run left queued or running as interrupted.
+  const batches = new BatchService({ store, dataDir, sources: batchSources, qrCodes, renderer, logos: assets, logger });
+  const tunnel = new TunnelManager(
+    { store, settings, logger, secrets: options.secretStore ?? new FileSecretStore(dataDir) },
+    options.tunnel,
+  );
   const routes: Route[] = [
     healthRoute,
     ...apiKeyRoutes(apiKeys),
@@ -181,6 +216,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...assetRoutes(assets),
     ...renderRoutes(renderer, qrCodes),
     ...barcodeRoutes(new BarcodeService(store)),
+    ...batchRoutes(batchSources, batches),
+    ...tunnelRoutes(tunnel),
   ];
 
   const lifecycle: Lifecycle = { stopping: false };
@@ -227,24 +264,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     put: (day, salt) => store.scans.putSalt(day, salt),
     deleteBefore: (day) => store.scans.forgetBefore(day),
   });
-  const recorder = new ScanRecorder(store, webhooks);
-  const addressOf = (ctx: AppContext) => clientAddress(ctx.req, settings.get().trustProxy);
-  const publicApp = createPublicApp({
+  // Started by the first batch of scans: an idle server keeps SQLite's own checkpoints and no worker.
+  const walCheckpointer = new WalCheckpointer(store.db, logger, options.walCheckpoints);
+  const recorder = new ScanRecorder(store, webhooks, () => walCheckpointer.start());
+  const addressOf = (req: http.IncomingMessage) => clientAddress(req, settings.get().trustProxy);
+  const publicListener = createPublicListener({
     logger,
     lifecycle,
+    fastPath: options.publicFastPath,
     redirects: {
       store,
       recorder,
       secret,
       logger,
       clientKey: addressOf,
-      capture: (ctx) => {
+      capture: (req) => {
+        const { headers } = req;
         const c = captureScan(
           {
-            ip: addressOf(ctx),
-            userAgent: ctx.get('User-Agent') || undefined,
-            referer: ctx.get('Referer') || undefined,
-            acceptLanguage: ctx.get('Accept-Language') || undefined,
+            ip: addressOf(req),
+            userAgent: headers['user-agent'] || undefined,
+            // Koa's ctx.get('Referer') reads a non-standard Referrer header first; kept as it was.
+            referer: (headers.referrer as string | undefined) || headers.referer || undefined,
+            acceptLanguage: headers['accept-language'] || undefined,
           },
           { geo: geo.current, hasher },
         );
@@ -269,11 +311,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const shutdown = async () => {
     lifecycle.stopping = true;
+    // The tunnel first: no new traffic, and no cloudflared left running.
+    await tunnel.close();
+    // A running batch stops cleanly (marked interrupted) and its event streams end, so no request waits on it.
+    await batches.close();
     await Promise.all(servers.map((s) => stop(s, graceMs)));
     // Requests still waiting for their scans' commit are answered by now; write anything left.
     recorder.flush();
     await webhooks.stop();
     apiKeys.usage.stop();
+    // The checkpoint worker before the database: the final TRUNCATE checkpoint wants the WAL to itself.
+    await walCheckpointer.stop();
     store.close();
     await closeLog();
   };
@@ -281,11 +329,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const apiPort = options.apiPort ?? DEFAULT_API_PORT;
     const publicPort = options.publicPort ?? DEFAULT_PUBLIC_PORT;
     servers.push(
-      await listen(apiApp, host, apiPort, () => new PortInUseError(apiPort, 'API', '--port', 'QRDESK_PORT')),
+      await listen(apiApp.callback(), host, apiPort, () => new PortInUseError(apiPort, 'API', '--port', 'QRDESK_PORT')),
     );
     servers.push(
       await listen(
-        publicApp,
+        publicListener.handler,
         host,
         publicPort,
         () => new PortInUseError(publicPort, 'public', '--public-port', 'QRDESK_PUBLIC_PORT'),
@@ -310,6 +358,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     startedAt: new Date().toISOString(),
   });
   webhooks.start();
+  tunnel.attach({ host, port: (publicServer.address() as AddressInfo).port });
+  tunnel.autoStart();
   logger.info({ apiUrl, publicUrl, dataDir, version: APP_VERSION }, 'server started');
 
   let closing: Promise<void> | undefined;
@@ -320,6 +370,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     services: { apiKeys, qrCodes, folders, settings, webhooks, assets },
     routes,
+    publicFastPath: publicListener.stats,
+    walCheckpointer,
+    tunnel,
     close() {
       closing ??= (async () => {
         logger.info('server stopping');

@@ -103,7 +103,7 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
       headers: {
         'X-Request-Id': headerRef('X-Request-Id'),
         ...(route.auth === 'none' ? {} : rateHeaders),
-        ...(route.success.status === 201 ? { Location: headerRef('Location') } : {}),
+        ...(route.success.status === 201 || route.success.status === 202 ? { Location: headerRef('Location') } : {}),
         ...(route.idempotent ? { 'Idempotent-Replayed': headerRef('Idempotent-Replayed') } : {}),
       },
       content: {
@@ -176,6 +176,13 @@ const TAGS = [
   },
   { name: 'Assets', description: 'Logo images (PNG, JPEG, WebP, sanitised SVG) for QR code designs.' },
   {
+    name: 'Batches',
+    description:
+      'Batch export: CSV sources (upload, with encoding, delimiter and header detected; map columns to content, names ' +
+      'and designs; check every row), and jobs that make thousands of codes into a ZIP of files or a label-sheet PDF ' +
+      'in the background, with progress as server-sent events and a report of the rows that failed.',
+  },
+  {
     name: 'Rendering',
     description: 'QR codes as SVG, PNG, JPEG, WebP, PDF or EPS (CMYK for print), and a check that a design scans.',
   },
@@ -184,6 +191,12 @@ const TAGS = [
   {
     name: 'Webhooks',
     description: 'Signed HTTP callbacks on scans and code changes, with retries and a delivery log.',
+  },
+  {
+    name: 'Tunnel',
+    description:
+      'The tunnel that lets phones on the internet reach the public listener (and only it): custom domain, ' +
+      'cloudflared, ngrok or a self-hosted localtunnel server.',
   },
 ];
 

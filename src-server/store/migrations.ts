@@ -263,4 +263,65 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX barcodes_by_sku ON barcodes (sku);
     `,
   },
+  {
+    version: 6,
+    name: 'batch sources',
+    sql: `
+      -- Uploaded CSV files for batches: the bytes stay as uploaded in DATA_DIR/batch-sources/<id>.csv (mode 0600);
+      -- this row records how to read them (as detected once) and what they hold.
+      CREATE TABLE batch_sources (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        byte_size INTEGER NOT NULL,
+        encoding TEXT NOT NULL,
+        delimiter TEXT NOT NULL,
+        has_header INTEGER NOT NULL,
+        trim_cells INTEGER NOT NULL,
+        headers TEXT,
+        column_count INTEGER NOT NULL,
+        row_count INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX batch_sources_by_created ON batch_sources (created_at, id);
+    `,
+  },
+  {
+    version: 7,
+    name: 'batch jobs',
+    sql: `
+      -- Batch export jobs: the validated request as JSON, progress, and where the result is once complete
+      -- (DATA_DIR/batches/<id>/result.zip or result.pdf, written under a .part name until then).
+      -- A job found queued or running when the server starts was interrupted and is marked so.
+      CREATE TABLE batch_jobs (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        request TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        processed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        output_kind TEXT NOT NULL,
+        output_path TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER
+      );
+      CREATE INDEX batch_jobs_by_created ON batch_jobs (created_at, id);
+      CREATE INDEX batch_jobs_by_status ON batch_jobs (status);
+
+      -- The rows a job could not make, in the order found: what report.csv lists.
+      CREATE TABLE batch_job_failures (
+        job_id TEXT NOT NULL REFERENCES batch_jobs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        row_no INTEGER,
+        line_no INTEGER,
+        column_name TEXT,
+        column_index INTEGER,
+        field TEXT,
+        message TEXT NOT NULL,
+        PRIMARY KEY (job_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

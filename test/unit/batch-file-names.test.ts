@@ -40,7 +40,10 @@ describe('file-name patterns', () => {
       const out = fileNameFor('{name}', values({ name }));
       assert.ok(out.length > 0 && out.length <= 100, JSON.stringify(out));
       assert.doesNotMatch(out, /[/\\:*?"<>|]/, JSON.stringify(out));
-      assert.ok([...out].every((ch) => ch.charCodeAt(0) >= 0x20), `no control characters in ${JSON.stringify(out)}`);
+      assert.ok(
+        [...out].every((ch) => ch.charCodeAt(0) >= 0x20),
+        `no control characters in ${JSON.stringify(out)}`,
+      );
       assert.ok(!/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(out), JSON.stringify(out));
       assert.ok(!out.startsWith('.') && !out.endsWith('.') && !out.endsWith(' '), JSON.stringify(out));
       // Joined to an output folder, it stays inside it.
