@@ -14,7 +14,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import PDFDocument from 'pdfkit';
 import { CAPTION_FONT_FILES, CaptionFont } from '../../../src-shared/render/caption-font';
 import type { Drawing, Layer, PathCommand } from '../../../src-shared/render/model';
 import {
@@ -29,11 +28,11 @@ import { hexToCmyk, hexToRgb, psNumber } from '../../render/formats/color';
 import { withPortableImages } from '../../render/formats/images';
 import {
   drawDrawing,
-  FIXED_DATE,
   fitDrawing,
   paintLayer,
   type OpenedImage,
   type PdfBox,
+  newPdfDocument,
 } from '../../render/formats/pdf';
 import { CaptionCache } from './caption-cache';
 import { bleedRect, cropMarks, labelRects, placeCode, PT_PER_MM, slotOf, type Placement } from './layout';
@@ -156,19 +155,10 @@ class SheetPdf implements SheetPdfWriter {
     extras: SheetPdfExtras,
   ) {
     this.font = options.caption === 'none' ? null : new CaptionCache(extras.font ?? loadCaptionFont());
-    this.doc = new PDFDocument({
-      size: [pt(template.page.widthMm), pt(template.page.heightMm)],
-      margin: 0,
+    this.doc = newPdfDocument([pt(template.page.widthMm), pt(template.page.heightMm)], {
+      title: options.title,
+      uncompressed: extras.uncompressed,
       autoFirstPage: false,
-      compress: !extras.uncompressed,
-      pdfVersion: '1.4',
-      displayTitle: options.title !== undefined,
-      info: {
-        ...(options.title !== undefined ? { Title: options.title } : {}),
-        Creator: 'qrdesk',
-        Producer: 'qrdesk',
-        CreationDate: FIXED_DATE,
-      },
     });
     const fail = (err: Error) => {
       this.failure ??= err;

@@ -188,15 +188,18 @@ export async function drawDrawing(
 }
 
 /**
- * Writes a Drawing as a one-page vector PDF whose page is the drawing. Paths
- * stay paths, gradients are PDF shadings, images are embedded (SVG and WebP
- * logos as PNG). With colorSpace `cmyk` every colour is DeviceCMYK.
+ * A pdfkit document as qrdesk writes every PDF: no page margins, PDF 1.4, a
+ * fixed creation date (so the same input gives the same bytes), and the
+ * title shown by viewers when there is one.
  */
-export async function drawingToPdf(drawing: Drawing, options: PdfOptions): Promise<Buffer> {
-  const page = pointSize(drawing, options);
-  const doc = new PDFDocument({
-    size: [page.width, page.height],
+export function newPdfDocument(
+  size: [number, number],
+  options: { title?: string; uncompressed?: boolean; autoFirstPage?: boolean },
+): PDFKit.PDFDocument {
+  return new PDFDocument({
+    size,
     margin: 0,
+    autoFirstPage: options.autoFirstPage ?? true,
     compress: !options.uncompressed,
     pdfVersion: '1.4',
     displayTitle: options.title !== undefined,
@@ -207,6 +210,16 @@ export async function drawingToPdf(drawing: Drawing, options: PdfOptions): Promi
       CreationDate: FIXED_DATE,
     },
   });
+}
+
+/**
+ * Writes a Drawing as a one-page vector PDF whose page is the drawing. Paths
+ * stay paths, gradients are PDF shadings, images are embedded (SVG and WebP
+ * logos as PNG). With colorSpace `cmyk` every colour is DeviceCMYK.
+ */
+export async function drawingToPdf(drawing: Drawing, options: PdfOptions): Promise<Buffer> {
+  const page = pointSize(drawing, options);
+  const doc = newPdfDocument([page.width, page.height], options);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
