@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { assertEnvelope, createCode, expectError, expectValidationError } from './support';
+import { assertEnvelope, createCode, expectError, expectValidationError, postChunked } from './support';
 
 interface AssetBody {
   id: string;
@@ -269,32 +268,13 @@ describe('logo assets', () => {
     await expectNothingWritten(async () => {
       await expectError(await uploadRaw(big, { contentType: 'image/png' }), 413, 'PAYLOAD_TOO_LARGE');
       await expectError(await uploadForm(big, 'big.png'), 413, 'PAYLOAD_TOO_LARGE');
-      const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const url = new URL(ts.apiUrl);
-        const req = http.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            path: '/api/v1/assets',
-            method: 'POST',
-            agent: false,
-            headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'image/png' },
-          },
-          (res) => {
-            let text = '';
-            res.setEncoding('utf8');
-            res.on('data', (c: string) => (text += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-          },
-        );
-        // The server may answer and close before it has read everything we send.
-        req.on('error', (err: NodeJS.ErrnoException) => {
-          if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
-        });
-        assert.equal(req.getHeader('content-length'), undefined);
-        for (let i = 0; i < 160; i++) req.write(big.subarray(i * 65536, (i + 1) * 65536));
-        req.end();
-      });
+      const chunks = Array.from({ length: 160 }, (_, i) => big.subarray(i * 65536, (i + 1) * 65536));
+      const chunked = await postChunked(
+        ts.apiUrl,
+        '/api/v1/assets',
+        { Authorization: `Bearer ${key}`, 'Content-Type': 'image/png' },
+        chunks,
+      );
       assertEnvelope(chunked.status, JSON.parse(chunked.text), 413, 'PAYLOAD_TOO_LARGE');
     });
   });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { assertEnvelope, expectError, keyCount, rawRequest } from './support';
+import { assertEnvelope, expectError, keyCount, postChunked, rawRequest } from './support';
 
 describe('request bodies', () => {
   let ts: TestServer;
@@ -61,34 +60,13 @@ describe('request bodies', () => {
 
   test('a 2 MB chunked body (no Content-Length) is 413 too', async () => {
     const before = keyCount(ts);
-    const status = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const url = new URL(ts.apiUrl);
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: '/api/v1/api-keys',
-          method: 'POST',
-          agent: false,
-          headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      // The server may answer and close before it has read everything we send.
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
-      });
-      assert.equal(req.getHeader('content-length'), undefined);
-      const chunk = 'x'.repeat(64 * 1024);
-      req.write('{"name":"chunked","padding":"');
-      for (let i = 0; i < 32; i++) req.write(chunk);
-      req.end('"}');
-    });
+    const chunk = 'x'.repeat(64 * 1024);
+    const status = await postChunked(
+      ts.apiUrl,
+      '/api/v1/api-keys',
+      { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+      ['{"name":"chunked","padding":"', ...Array.from({ length: 32 }, () => chunk), '"}'],
+    );
     assertEnvelope(status.status, JSON.parse(status.text), 413, 'PAYLOAD_TOO_LARGE');
     assert.equal(keyCount(ts), before);
   });

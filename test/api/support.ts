@@ -230,3 +230,35 @@ export async function expectCreateRefused(ts: TestServer, key: string, body: unk
   });
   return envelope!;
 }
+
+/**
+ * POSTs a body in chunks with no Content-Length (chunked transfer), as a
+ * client streaming an unknown amount would, and collects the answer. The
+ * server may answer and close before it has read everything: a broken pipe
+ * then is expected, not an error.
+ */
+export function postChunked(
+  baseUrl: string,
+  pathname: string,
+  headers: Record<string, string>,
+  chunks: Iterable<string | Buffer>,
+): Promise<{ status: number; text: string }> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: pathname, method: 'POST', agent: false, headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+    });
+    assert.equal(req.getHeader('content-length'), undefined);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
