@@ -1,61 +1,66 @@
-import { StrictMode, useEffect, useState } from 'react';
+import '@fontsource-variable/inter';
+import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { AuthVerify } from '../../src-shared/schemas/api-keys';
-import type { ErrorEnvelope } from '../../src-shared/errors';
-import { resolveConnection } from './connection';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { authApi } from './api/auth';
+import { ApiError, connectApi } from './api/http';
+import { routes } from './app/routes';
+import { SignIn } from './app/SignIn';
+import { setupTheme } from './app/theme';
+import { forgetKey, resolveConnection, rememberKey } from './connection';
+import { setupI18n } from './i18n';
+import { useSession } from './state/session';
 import './styles.css';
 
-type State =
-  | { status: 'connecting' }
-  | { status: 'connected'; who: AuthVerify; baseUrl: string }
-  | { status: 'failed'; message: string };
+setupI18n();
+setupTheme();
 
-// A first page only: it proves the UI reaches the API with its key. The full
-// studio (library, designer, analytics) comes with the UI issue.
-function App() {
-  const [state, setState] = useState<State>({ status: 'connecting' });
+const router = createBrowserRouter(routes);
 
-  useEffect(() => {
-    void (async () => {
-      const { baseUrl, key } = await resolveConnection();
-      if (!key) {
-        setState({
-          status: 'failed',
-          message: 'No API key: open the link that "qrdesk serve" printed (it ends in #key=…).',
-        });
-        return;
-      }
-      const res = await fetch(`${baseUrl}/api/v1/auth/verify`, { headers: { Authorization: `Bearer ${key}` } });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as ErrorEnvelope | null;
-        setState({ status: 'failed', message: body?.error.message ?? `The API answered ${res.status}.` });
-        return;
-      }
-      setState({ status: 'connected', who: (await res.json()) as AuthVerify, baseUrl });
-    })().catch((err: unknown) => setState({ status: 'failed', message: `Cannot reach the API: ${String(err)}` }));
+type Gate = { state: 'connecting' } | { state: 'signed-in' } | { state: 'signed-out'; problem: string | null };
+
+/** Verifies the key before showing the app; without a working one, explains how to sign in. */
+function Root() {
+  const { t } = useTranslation();
+  const [gate, setGate] = useState<Gate>({ state: 'connecting' });
+
+  const tryKey = useCallback(async (baseUrl: string, key: string, desktopVersion: string | null) => {
+    connectApi({ baseUrl, key });
+    try {
+      const who = await authApi.verify();
+      useSession.getState().signIn(baseUrl, who, desktopVersion);
+      rememberKey(key);
+      setGate({ state: 'signed-in' });
+    } catch (err) {
+      connectApi(null);
+      forgetKey();
+      setGate({ state: 'signed-out', problem: err instanceof ApiError ? err.message : String(err) });
+    }
   }, []);
 
-  return (
-    <main>
-      <h1>qrdesk</h1>
-      {state.status === 'connecting' && <p role="status">Connecting to the local API…</p>}
-      {state.status === 'connected' && (
-        <p role="status" data-testid="connected">
-          Connected to {state.baseUrl} as <strong>{state.who.name}</strong> ({state.who.scopes.join(', ')}). The API
-          reference is at <a href="/docs">/docs</a>.
-        </p>
-      )}
-      {state.status === 'failed' && (
-        <p role="alert" data-testid="error">
-          {state.message}
-        </p>
-      )}
-    </main>
-  );
+  useEffect(() => {
+    void resolveConnection().then(({ baseUrl, key, desktopVersion }) => {
+      if (key) void tryKey(baseUrl, key, desktopVersion);
+      else setGate({ state: 'signed-out', problem: null });
+    });
+  }, [tryKey]);
+
+  if (gate.state === 'connecting') {
+    return (
+      <p className="boot" role="status">
+        {t('connection.connecting')}
+      </p>
+    );
+  }
+  if (gate.state === 'signed-out') {
+    return <SignIn problem={gate.problem} onKey={(key) => void tryKey(window.location.origin, key, null)} />;
+  }
+  return <RouterProvider router={router} />;
 }
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <Root />
   </StrictMode>,
 );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import { AppError } from '../errors';
 import type { ApiKeyService } from '../services/api-keys';
-import { scopeAllows } from '../services/api-keys';
+import { scopeAllows } from '../../src-shared/schemas/api-keys';
 import { IdempotencyService, type StoredResponse } from '../services/idempotency';
 import type { RateLimits } from '../services/rate-limits';
 import { validate } from '../validation';

@@ -6,6 +6,7 @@ import {
   type ApiKeyDetail,
   type AuthVerify,
   type CreatedApiKey,
+  SCOPE_RANK,
   type Scope,
 } from '../../src-shared/schemas/api-keys';
 import { AppError, notFound } from '../errors';
@@ -20,13 +21,6 @@ export const KEY_PREFIX = 'qrd_';
 const KEY_BYTES = 40;
 const KEY_PATTERN = /^qrd_[A-Za-z0-9_-]{54}$/;
 const VISIBLE_PREFIX_LENGTH = 12;
-
-/** Scopes are cumulative: admin can do what write can, write what read can. */
-const SCOPE_RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
-
-export function scopeAllows(granted: readonly Scope[], needed: Scope): boolean {
-  return granted.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[needed]);
-}
 
 /** The key in an `Authorization: Bearer qrd_…` header, or the documented 401 for a missing or malformed one. */
 export function parseBearer(header: string | undefined): string {

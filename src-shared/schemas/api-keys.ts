@@ -10,6 +10,13 @@ export const Scope = z.enum(SCOPES).meta({
 });
 export type Scope = z.infer<typeof Scope>;
 
+/** Scopes are cumulative: admin can do what write can, write what read can. */
+export const SCOPE_RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
+
+export function scopeAllows(granted: readonly Scope[], needed: Scope): boolean {
+  return granted.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[needed]);
+}
+
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1000;
 
 export const ApiKey = z

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CreateApiKeyInput } from '../../src-shared/schemas/api-keys';
 import { AppError } from '../../src-server/errors';
-import { scopeAllows } from '../../src-server/services/api-keys';
+import { scopeAllows } from '../../src-shared/schemas/api-keys';
 import { validate } from '../../src-server/validation';
 
 const fails = (value: unknown) => {
