@@ -21,6 +21,11 @@ export default defineConfig({
     root: resolve('src-renderer'),
     base: '/',
     plugins: [react()],
-    build: { minify: true, rollupOptions: { input: { index: resolve('src-renderer/index.html') } } },
+    build: {
+      minify: true,
+      // QRDESK_UI_DIR builds the UI elsewhere (the server serves it from there too).
+      ...(process.env.QRDESK_UI_DIR ? { outDir: process.env.QRDESK_UI_DIR } : {}),
+      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+    },
   },
 });

@@ -37,4 +37,5 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
 export const resourcesDir = (): string => path.join(projectRoot(), 'resources');
 
 /** The renderer build that the API listener serves in browser mode. */
-export const defaultUiDir = (): string => path.join(projectRoot(), 'out', 'renderer');
+/** The built UI; QRDESK_UI_DIR serves another build (the one electron-vite wrote there). */
+export const defaultUiDir = (): string => process.env.QRDESK_UI_DIR || path.join(projectRoot(), 'out', 'renderer');

@@ -42,10 +42,12 @@ export class UiHarness {
   ) {}
 
   static async start(): Promise<UiHarness> {
-    const uiDir = path.join(ROOT, 'out', 'renderer');
+    const uiDir = process.env.QRDESK_UI_DIR || path.join(ROOT, 'out', 'renderer');
     assert.ok(fs.existsSync(path.join(uiDir, 'index.html')), 'the renderer is built (npm test builds it first)');
     const dataDir = makeTempDir('qrdesk-ui-');
-    const serve = spawnServe(['--data-dir', dataDir, '--port', '0', '--public-port', '0']);
+    const serve = spawnServe(['--data-dir', dataDir, '--port', '0', '--public-port', '0'], {
+      env: { QRDESK_UI_DIR: process.env.QRDESK_UI_DIR },
+    });
     const banner = await serve.ready;
     const browser = await launchChromium();
     fs.mkdirSync(UI_ARTIFACTS, { recursive: true });
