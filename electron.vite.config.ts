@@ -19,8 +19,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src-renderer'),
-    base: '/',
-    plugins: [react()],
+    // electron-vite makes built asset URLs relative (for file://); the UI is served over HTTP at
+    // nested paths such as /codes/:id/edit, so they must be absolute.
+    plugins: [react(), { name: 'qrdesk:absolute-base', config: () => ({ base: '/' }) }],
     build: {
       minify: true,
       // QRDESK_UI_DIR builds the UI elsewhere (the server serves it from there too).

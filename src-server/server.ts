@@ -16,9 +16,11 @@ import { apiKeyRoutes } from './http/routes/api-keys';
 import { assetRoutes } from './http/routes/assets';
 import { barcodeRoutes } from './http/routes/barcodes';
 import { batchRoutes } from './http/routes/batches';
+import { designPresetRoutes } from './http/routes/design-presets';
 import { folderRoutes } from './http/routes/folders';
 import { renderRoutes } from './http/routes/render';
 import { qrCodeRoutes } from './http/routes/qrcodes';
+import { serverInfoRoute } from './http/routes/server-info';
 import { settingsRoutes } from './http/routes/settings';
 import { tunnelRoutes } from './http/routes/tunnel';
 import { webhookRoutes } from './http/routes/webhooks';
@@ -32,6 +34,7 @@ import { AssetService } from './services/assets';
 import { BarcodeService } from './services/barcodes';
 import { BatchSourceService } from './services/batch-sources';
 import { BatchService } from './services/batches';
+import { DesignPresetService } from './services/design-presets';
 import { FolderService } from './services/folders';
 import { IdempotencyService } from './services/idempotency';
 import { installSecret } from './services/install-secret';
@@ -218,11 +221,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...barcodeRoutes(new BarcodeService(store)),
     ...batchRoutes(batchSources, batches),
     ...tunnelRoutes(tunnel),
+    ...designPresetRoutes(new DesignPresetService(store)),
+    serverInfoRoute(() => ({
+      version: APP_VERSION,
+      dataDir,
+      apiUrl: late.apiUrl,
+      publicUrl: late.publicUrl,
+      apiPort: late.apiPort,
+      publicPort: late.publicPort,
+      startedAt: late.startedAt,
+      pid: process.pid,
+      nodeVersion: process.versions.node,
+      electronVersion: process.versions.electron ?? null,
+      platform: process.platform,
+      arch: process.arch,
+    })),
   ];
 
   const lifecycle: Lifecycle = { stopping: false };
   // Both depend on the bound port, so they are filled in once the listeners are up.
-  const late = { allowed: allowLists(host, 0, []), openApi: undefined as unknown, publicUrl: '' };
+  const late = {
+    allowed: allowLists(host, 0, []),
+    openApi: undefined as unknown,
+    publicUrl: '',
+    apiUrl: '',
+    apiPort: 0,
+    publicPort: 0,
+    startedAt: '',
+  };
   const apiApp = createApiApp({
     logger,
     routes,
@@ -350,12 +376,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   late.allowed = allowLists(host, (apiServer.address() as AddressInfo).port, options.allowedHosts ?? []);
   late.openApi = buildOpenApiDocument(routes, apiUrl);
   late.publicUrl = publicUrl;
+  late.apiUrl = apiUrl;
+  late.apiPort = (apiServer.address() as AddressInfo).port;
+  late.publicPort = (publicServer.address() as AddressInfo).port;
+  late.startedAt = new Date().toISOString();
   writeServerInfo(dataDir, {
     apiUrl,
     publicUrl,
     pid: process.pid,
     version: APP_VERSION,
-    startedAt: new Date().toISOString(),
+    startedAt: late.startedAt,
   });
   webhooks.start();
   tunnel.attach({ host, port: (publicServer.address() as AddressInfo).port });

@@ -165,10 +165,14 @@ const IdempotencyHeader = z.object({
 });
 
 const TAGS = [
-  { name: 'Server', description: 'Health, this document and its docs page.' },
+  { name: 'Server', description: 'Health, facts about the running server, this document and its docs page.' },
   { name: 'API keys', description: 'Keys for scripts and the UI: scopes, expiry, revocation, limits and usage.' },
   { name: 'QR codes', description: 'The library: codes of every content type, static or dynamic, with their designs.' },
   { name: 'Folders', description: 'Folders that organise the library.' },
+  {
+    name: 'Design presets',
+    description: 'Named designs to start from: the built-in presets, and those saved by the user.',
+  },
   {
     name: 'Barcodes',
     description:

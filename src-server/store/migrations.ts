@@ -324,4 +324,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'design presets',
+    sql: `
+      -- Designs the user saved under a name (the built-in presets live in code, not here).
+      -- design is the complete design as JSON, as in qr_codes.design.
+      CREATE TABLE design_presets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        design TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX design_presets_by_created ON design_presets (created_at DESC, id DESC);
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { ApiKeyStore } from './api-key-store';
 import { AssetStore } from './asset-store';
 import { BarcodeStore } from './barcode-store';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
+import { DesignPresetStore } from './design-preset-store';
 import { FolderStore } from './folder-store';
 import { IdempotencyStore } from './idempotency-store';
 import { QrCodeStore } from './qrcode-store';
@@ -25,6 +26,7 @@ export class Store {
   readonly webhooks: WebhookStore;
   readonly assets: AssetStore;
   readonly barcodes: BarcodeStore;
+  readonly designPresets: DesignPresetStore;
 
   private constructor(readonly db: Db) {
     this.apiKeys = new ApiKeyStore(db);
@@ -37,6 +39,7 @@ export class Store {
     this.webhooks = new WebhookStore(db);
     this.assets = new AssetStore(db);
     this.barcodes = new BarcodeStore(db);
+    this.designPresets = new DesignPresetStore(db);
   }
 
   /** Runs fn in one write transaction. */

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Router from '@koa/router';
 import { send } from '@koa/send';
-import type { AppState } from '../context';
+import { UI_SECTIONS } from '../../../src-shared/ui-sections';
+import { notFound } from '../../errors';
+import type { AppContext, AppState } from '../context';
 
 const UI_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
@@ -55,7 +57,7 @@ export function mountStaticFiles(router: Router<AppState>, uiDir: string): void 
   const swaggerDir = swaggerUiDir();
   const hasUi = () => fs.existsSync(path.join(uiDir, 'index.html'));
 
-  router.get('/', async (ctx) => {
+  const serveIndex = async (ctx: AppContext) => {
     ctx.set('Content-Security-Policy', UI_CSP);
     ctx.set('Cache-Control', 'no-cache');
     if (!hasUi()) {
@@ -64,10 +66,17 @@ export function mountStaticFiles(router: Router<AppState>, uiDir: string): void 
       return;
     }
     await send(ctx, 'index.html', { root: uiDir });
-  });
+  };
+  router.get('/', serveIndex);
+  // The UI routes in the browser: a reload or a bookmark of /library or /codes/abc/edit gets the same page.
+  // The rest of the path is never read, so it cannot name a file.
+  for (const section of UI_SECTIONS) router.get(`/${section}{/*rest}`, serveIndex);
   router.get('/assets/:file', async (ctx) => {
+    // One plain file name: `..` (raw or %2e%2e), separators and hidden files never reach the disk.
+    const file = ctx.params.file ?? '';
+    if (file.startsWith('.') || /[\\/\0]/.test(file)) throw notFound('File');
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-    await send(ctx, `assets/${ctx.params.file}`, { root: uiDir, index: false });
+    await send(ctx, `assets/${file}`, { root: uiDir, index: false });
   });
 
   router.get('/docs', (ctx) => {
