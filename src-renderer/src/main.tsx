@@ -1,7 +1,8 @@
 import '@fontsource-variable/inter';
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { createBrowserRouter } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
 import { useTranslation } from 'react-i18next';
 import { authApi } from './api/auth';
 import { ApiError, connectApi } from './api/http';

@@ -7,6 +7,7 @@ import type {
   QrCodeAnalytics,
   Scan,
 } from '../../src-shared/schemas/analytics';
+import { csvLine } from '../../src-shared/csv';
 import { AppError, notFound } from '../errors';
 import { toIso } from '../ids';
 import { toScan } from '../scans/to-scan';
@@ -175,16 +176,6 @@ const CSV_COLUMNS = [
   'isBot',
   'isUnique',
 ] as const satisfies readonly (keyof Scan)[];
-
-/** One CSV cell: text that a spreadsheet would run as a formula gets a leading apostrophe; RFC 4180 quoting. */
-export function csvCell(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-const csvLine = (cells: readonly (string | number | boolean | null)[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
 /** Analytics over the hourly rollups, and the raw scan list and export. */
 export class AnalyticsService {

@@ -29,7 +29,7 @@ import {
  * a stored source): streamed through csv-parse, so 100,000 rows never sit in
  * memory at once. Cells are data, read verbatim: `=`, `+`, `-` and `@` at the
  * start mean nothing here (only CSV that qrdesk writes is made safe, with
- * csvCell).
+ * csvCell in src-shared/csv.ts).
  */
 
 /** Bytes in memory, or the path of a file. */

@@ -6,7 +6,7 @@ import {
   type BatchProblem,
   type BatchReport,
 } from '../../../src-shared/schemas/batches';
-import { csvCell } from '../../services/analytics';
+import { csvLine } from '../../../src-shared/csv';
 import { buildRow, readSource, type BatchItem, type CompiledBatch } from './mapping';
 import type { CsvRow } from './read';
 
@@ -138,12 +138,11 @@ export async function validateRows(
 
 /**
  * A report as CSV for a spreadsheet: one line per problem. Every cell goes
- * through csvCell, so a value that starts with =, +, - or @ is text there,
+ * through csvLine, so a value that starts with =, +, - or @ is text there,
  * never a formula.
  */
 export function reportToCsv(report: Pick<BatchReport, 'problems'>): string {
-  const line = (cells: (string | number | null)[]) => `${cells.map(csvCell).join(',')}\r\n`;
-  let out = line(['row', 'line', 'column', 'columnIndex', 'field', 'message']);
-  for (const p of report.problems) out += line([p.row, p.line, p.column, p.columnIndex, p.field, p.message]);
+  let out = csvLine(['row', 'line', 'column', 'columnIndex', 'field', 'message']);
+  for (const p of report.problems) out += csvLine([p.row, p.line, p.column, p.columnIndex, p.field, p.message]);
   return out;
 }

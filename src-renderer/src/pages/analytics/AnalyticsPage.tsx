@@ -1,12 +1,20 @@
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/PageHeader';
+
+// Charts, the world map and the flags are only loaded when the analytics page opens.
+const AnalyticsView = lazy(() => import('./AnalyticsView'));
 
 export function AnalyticsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('analytics');
   return (
-    <>
-      <PageHeader title={t('nav.analytics')} />
-      <p>{t('placeholder.comingSoon')}</p>
-    </>
+    <Suspense
+      fallback={
+        <p className="muted" role="status">
+          {t('loading')}
+        </p>
+      }
+    >
+      <AnalyticsView />
+    </Suspense>
   );
 }
