@@ -47,13 +47,14 @@ describe('UI shell', () => {
     try {
       const { page } = ui;
       await page.getByLabel('Language').selectOption('fr');
-      await page.getByRole('link', { name: 'Bibliothèque' }).waitFor();
+      const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+      await nav.getByRole('link', { name: 'Bibliothèque' }).waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
       for (const name of ['Créer', 'Codes-barres', 'Statistiques', 'Réglages', 'Développeurs']) {
-        assert.ok(await page.getByRole('link', { name }).isVisible(), `nav link ${name}`);
+        assert.ok(await nav.getByRole('link', { name, exact: true }).isVisible(), `nav link ${name}`);
       }
       await page.reload();
-      await page.getByRole('link', { name: 'Réglages' }).waitFor();
+      await nav.getByRole('link', { name: 'Réglages' }).waitFor();
       await screenshot(page, 'page-library-fr');
       ui.assertClean();
     } finally {
@@ -65,7 +66,9 @@ describe('UI shell', () => {
     const ui = await h.open({ path: '/library' });
     try {
       const { page } = ui;
-      await page.locator('body').focus();
+      // A fresh load leaves focus at the top of the document: Tab reaches the skip link first.
+      await page.reload();
+      await page.locator('main h1').first().waitFor();
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
       // Tab to the "Settings" link and follow it with Enter.
@@ -75,7 +78,10 @@ describe('UI shell', () => {
       }
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/settings$/);
-      assert.equal(await page.locator('main h1').first().textContent(), 'Settings');
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      // After a navigation the new page's heading has focus, so a screen reader announces it.
+      await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Settings');
       ui.assertClean();
     } finally {
       await ui.context.close();

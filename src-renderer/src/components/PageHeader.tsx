@@ -1,10 +1,14 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
-/** The page's h1; it takes focus when the page opens so keyboard and screen-reader users land on it. */
+// The first page of a visit leaves focus at the top of the document, so Tab reaches the skip link first.
+let firstPage = true;
+
+/** The page's h1; after a navigation it takes focus so keyboard and screen-reader users land on the new page. */
 export function PageHeader({ title, actions, children }: { title: string; actions?: ReactNode; children?: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    heading.current?.focus({ preventScroll: true });
+    if (firstPage) firstPage = false;
+    else heading.current?.focus({ preventScroll: true });
   }, []);
   useEffect(() => {
     document.title = `${title} · qrdesk`;
