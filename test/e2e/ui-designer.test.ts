@@ -199,9 +199,18 @@ describe('designer page', () => {
     assert.equal(updated.content, 'https://example.com/second?from=qr');
     assert.equal(updated.shortUrl, created.shortUrl, 'the printed code does not change');
 
-    const res = await fetch(`${h.publicUrl}/r/${created.shortToken}`, { redirect: 'manual' });
+    const res = await fetch(`${h.publicUrl}/r/${created.shortToken}`, {
+      redirect: 'manual',
+      headers: { 'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148 Safari/604.1' },
+    });
     assert.equal(res.status, 302);
     assert.equal(res.headers.get('location'), 'https://example.com/second?from=qr');
+
+    // The scan shows in the code's analytics.
+    await page.getByRole('navigation').getByRole('link', { name: 'Analytics' }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await navigate(page, `/analytics/${id}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="kpi-scans"]')?.textContent === '1');
     ui.assertClean();
     await ui.context.close();
 

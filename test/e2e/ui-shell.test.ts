@@ -42,6 +42,23 @@ describe('UI shell', () => {
     });
   }
 
+  it('fits a 1024×700 window: no page scrolls sideways', async () => {
+    const ui = await h.open({ theme: 'light' });
+    try {
+      await ui.page.setViewportSize({ width: 1024, height: 700 });
+      for (const section of PAGES) {
+        await navigate(ui.page, `/${section}`);
+        await ui.page.waitForLoadState('networkidle');
+        const overflow = await ui.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `/${section} is ${overflow}px wider than a 1024px window`);
+      }
+      await screenshot(ui.page, 'page-developers-1024');
+      ui.assertClean();
+    } finally {
+      await ui.context.close();
+    }
+  });
+
   it('switches to French from the sidebar, and remembers it', async () => {
     const ui = await h.open({ path: '/library' });
     try {
