@@ -27,7 +27,19 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: { sourceType: 'commonjs' },
   },
-  { files: ['src-server/**', 'src-shared/**', 'src-renderer/**', 'test/**', 'scripts/**'], rules: noElectron },
+  {
+    // src-main/core and the bridge's types are plain modules the unit tests (and the renderer) load.
+    files: [
+      'src-server/**',
+      'src-shared/**',
+      'src-renderer/**',
+      'test/**',
+      'scripts/**',
+      'src-main/core/**',
+      'src-main/bridge.ts',
+    ],
+    rules: noElectron,
+  },
   {
     files: ['src-shared/**'],
     rules: {

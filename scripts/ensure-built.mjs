@@ -20,6 +20,14 @@ const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
 
 const shared = ['src-shared', 'package.json', 'package-lock.json'];
 if (newest(['src-server', ...shared]) > builtAt('dist-server/cli.js')) run('node scripts/build-server.mjs');
-if (newest(['src-renderer', 'src-main', 'electron.vite.config.ts', ...shared]) > builtAt('out/renderer/index.html')) {
+// One electron-vite build writes the UI, and the desktop app's main process (which bundles the
+// server) and preload; `npm start` (--desktop) needs all three fresh, `npm run serve` the UI.
+const desktop = process.argv.includes('--desktop');
+const uiBuiltAt = builtAt('out/renderer/index.html');
+const desktopBuiltAt = Math.min(uiBuiltAt, builtAt('out/main/index.js'), builtAt('out/preload/index.cjs'));
+if (
+  newest(['src-renderer', 'src-main', 'electron.vite.config.ts', ...shared]) > uiBuiltAt ||
+  (desktop && newest(['src-renderer', 'src-main', 'src-server', 'electron.vite.config.ts', ...shared]) > desktopBuiltAt)
+) {
   run('npx electron-vite build');
 }

@@ -33,9 +33,13 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'qrdesk');
 }
 
-/** Files shipped with the app: fonts, the geo database, label-sheet templates. */
-export const resourcesDir = (): string => path.join(projectRoot(), 'resources');
+/**
+ * Files shipped with the app: fonts, the geo database, label-sheet templates.
+ * The packaged desktop app keeps them outside its asar archive and says where
+ * with QRDESK_RESOURCES_DIR (set by src-main before the server starts; worker
+ * threads inherit it).
+ */
+export const resourcesDir = (): string => process.env.QRDESK_RESOURCES_DIR || path.join(projectRoot(), 'resources');
 
-/** The renderer build that the API listener serves in browser mode. */
-/** The built UI; QRDESK_UI_DIR serves another build (the one electron-vite wrote there). */
+/** The built UI that the API listener serves; QRDESK_UI_DIR serves another build (the one electron-vite wrote there). */
 export const defaultUiDir = (): string => process.env.QRDESK_UI_DIR || path.join(projectRoot(), 'out', 'renderer');

@@ -3,13 +3,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Router from '@koa/router';
 import { send } from '@koa/send';
+import { UI_CSP } from '../../../src-shared/csp';
 import { UI_SECTIONS } from '../../../src-shared/ui-sections';
 import { notFound } from '../../errors';
 import type { AppContext, AppState } from '../context';
-
-const UI_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 // Swagger UI injects inline styles; everything else stays same-origin.
 const DOCS_CSP =

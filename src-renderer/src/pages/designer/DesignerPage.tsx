@@ -17,6 +17,7 @@ import { Field } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
 import { hasScope, useSession } from '../../state/session';
 import { notify } from '../../state/toasts';
+import { desktopBridge } from '../../utils/files';
 import { ContentForm } from './ContentForm';
 import {
   checkContent,
@@ -431,6 +432,16 @@ function Editor({
     }
   };
   const canExport = preview.kind === 'image' && !(dynamic && !code);
+  // The desktop app's File > Export… opens the same dialog as the Export button.
+  const canExportRef = useRef(canExport);
+  canExportRef.current = canExport;
+  useEffect(
+    () =>
+      desktopBridge()?.onMenu('export', () => {
+        if (canExportRef.current && !document.querySelector('dialog[open]')) exportDialog.current?.showModal();
+      }),
+    [],
+  );
 
   // --- Layout -------------------------------------------------------------
 
