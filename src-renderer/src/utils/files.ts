@@ -19,23 +19,25 @@ function download(blob: Blob, fileName: string): void {
 }
 
 /**
- * Saves a file the user asked for. In a browser this is a download. In the
- * desktop app it is the native save dialog (files up to the bridge's limit; a
- * larger one is a download, which the app also asks where to put), then a
- * toast with "Show in folder". Resolves false when the user cancelled the
- * dialog or the file could not be written (that error is shown); never rejects.
+ * Saves a file the user asked for, and says so once with `doneMessage`. In a
+ * browser this is a download. In the desktop app it is the native save dialog
+ * (files up to the bridge's limit; a larger one is a download, which the app
+ * also asks where to put), and the toast gets a "Show in folder" button.
+ * Resolves false when the user cancelled the dialog or the file could not be
+ * written (that error is shown); never rejects.
  */
-export async function saveFile(blob: Blob, fileName: string): Promise<boolean> {
+export async function saveFile(blob: Blob, fileName: string, doneMessage?: string): Promise<boolean> {
   const bridge = desktopBridge();
   if (!bridge?.saveFile || blob.size > bridge.maxSaveBytes) {
     download(blob, fileName);
+    if (doneMessage) notify.success(doneMessage);
     return true;
   }
   try {
     const result = await bridge.saveFile(fileName, new Uint8Array(await blob.arrayBuffer()));
     if (!result.saved) return false;
     const name = result.path.split(/[\\/]/).pop() ?? fileName;
-    notify.success(i18next.t('desktop.saved', { name }), {
+    notify.success(doneMessage ?? i18next.t('desktop.saved', { name }), {
       label: i18next.t('actions.showInFolder'),
       run: () => void bridge.revealInFolder(result.path),
     });

@@ -151,8 +151,7 @@ export default function AnalyticsView() {
         until: data.to,
         includeBots: data.includeBots,
       });
-      saveFile(blob, fileName ?? `qrdesk-scans-${code.id}.csv`);
-      notify.success(t('export.scansDone'));
+      await saveFile(blob, fileName ?? `qrdesk-scans-${code.id}.csv`, t('export.scansDone'));
     } catch (err) {
       notify.error(err);
     } finally {
@@ -163,8 +162,7 @@ export default function AnalyticsView() {
   const exportSummary = () => {
     if (!data) return;
     const blob = new Blob([summaryCsv(data, t)], { type: 'text/csv;charset=utf-8' });
-    saveFile(blob, summaryFileName(data, code?.name));
-    notify.success(t('export.summaryDone'));
+    void saveFile(blob, summaryFileName(data, code?.name), t('export.summaryDone'));
   };
 
   const notFound = codeError instanceof ApiError && codeError.status === 404;

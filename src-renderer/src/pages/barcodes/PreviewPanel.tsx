@@ -7,7 +7,6 @@ import { barcodesApi, type BarcodeRenderRequest } from '../../api/barcodes';
 import { ApiError } from '../../api/http';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
-import { notify } from '../../state/toasts';
 import { saveFile } from '../../utils/files';
 import { formatNumber } from '../../utils/format';
 import { BARCODE_LABELS, isLinear } from './formats';
@@ -115,8 +114,7 @@ function ExportForm({ request }: { request: BarcodeRenderRequest | null }) {
     try {
       const { blob, fileName } = await barcodesApi.render({ ...request, output });
       const name = fileName ?? `${request.format.toLowerCase()}-${request.value}.${format === 'jpeg' ? 'jpg' : format}`;
-      saveFile(blob, name);
-      notify.success(t('export.done', { name }));
+      await saveFile(blob, name, t('export.done', { name }));
     } catch (err) {
       const mapped: Partial<Record<SizeField, string>> = {};
       if (err instanceof ApiError) {

@@ -8,7 +8,6 @@ import { renderApi, type OutputRequest, type RenderSource } from '../../api/rend
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { ProgressBar } from '../../components/ProgressBar';
-import { notify } from '../../state/toasts';
 import { saveFile } from '../../utils/files';
 import { formatNumber } from '../../utils/format';
 
@@ -141,9 +140,7 @@ export const ExportDialog = memo(function ExportDialog({
     setError(null);
     try {
       const file = await fetchImage(source, output);
-      saveFile(file.blob, file.name);
-      notify.success(t('export.done', { name: file.name }));
-      dialog.current?.close();
+      if (await saveFile(file.blob, file.name, t('export.done', { name: file.name }))) dialog.current?.close();
     } catch (err) {
       setError(err);
     } finally {
