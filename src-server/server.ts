@@ -257,7 +257,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     idempotency,
     uiDir: options.uiDir ?? defaultUiDir(),
     allowed: () => late.allowed,
-    openApiDocument: () => late.openApi,
+    // Built on its first request: at start it cost about 60 ms and a few MB that most runs never use.
+    openApiDocument: () => (late.apiUrl ? (late.openApi ??= buildOpenApiDocument(routes, late.apiUrl)) : undefined),
     lifecycle,
   });
   // The lookup in use; replaced when the city database setting changes.
@@ -374,7 +375,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiUrl = urlOf(apiServer, host);
   const publicUrl = urlOf(publicServer, host);
   late.allowed = allowLists(host, (apiServer.address() as AddressInfo).port, options.allowedHosts ?? []);
-  late.openApi = buildOpenApiDocument(routes, apiUrl);
   late.publicUrl = publicUrl;
   late.apiUrl = apiUrl;
   late.apiPort = (apiServer.address() as AddressInfo).port;

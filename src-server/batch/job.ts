@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isLinear } from '../../src-shared/barcodes';
 import { UniqueNames } from '../../src-shared/batch/file-names';
-import { MissingGlyphError } from '../../src-shared/render/caption-font';
+import type { MissingGlyphError } from '../../src-shared/render/caption-font';
 import type { Drawing } from '../../src-shared/render/model';
 import type { LogoImage } from '../../src-shared/render/qr';
 import {
@@ -54,6 +54,10 @@ export interface BatchPlan {
 /** Rows between yields to the event loop when many in a row are skipped. */
 const ROWS_PER_TICK = 500;
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** By name: the caption font's module (and opentype.js with it) is loaded only when a sheet has captions. */
+const isMissingGlyph = (err: unknown): err is MissingGlyphError =>
+  err instanceof Error && err.name === 'MissingGlyphError';
 
 /**
  * Compiles a batch request against its source. Mapping mistakes (unknown
@@ -278,7 +282,7 @@ class BatchOutput implements OutputSink {
     } catch (err) {
       // The writer refuses an item before drawing any of it (no room for the code, a caption it cannot draw):
       // that row fails and the sheet goes on. Anything else ends the job.
-      if (!(err instanceof RangeError || err instanceof MissingGlyphError)) throw err;
+      if (!(err instanceof RangeError || isMissingGlyph(err))) throw err;
       this.refused++;
       this.report(problemOf(entry.item, 'sheet', err.message));
     }
@@ -374,7 +378,7 @@ export async function executeBatch(
   let taskId = 0;
 
   /** The item as a render task (and its sheet drawing), or null when it cannot be made (reported). */
-  const prepare = (item: BatchItem): PreparedItem | null => {
+  const prepare = async (item: BatchItem): Promise<PreparedItem | null> => {
     let code: RenderTask['code'];
     let drawing: Drawing | null = null;
     if (item.kind === 'qr') {
@@ -387,7 +391,7 @@ export async function executeBatch(
       code = { kind: 'qr', payload: item.payload, design, logo };
       if (output.hasSheet) {
         try {
-          drawing = deps.renderer.drawing(item.payload, design);
+          drawing = await deps.renderer.drawing(item.payload, design);
         } catch (err) {
           skip([problemOf(item, 'content', err instanceof Error ? err.message : String(err))]);
           return null;
@@ -397,7 +401,7 @@ export async function executeBatch(
       code = { kind: 'barcode', format: item.format!, value: item.payload, style: style! };
       if (output.hasSheet) {
         try {
-          drawing = barcodeDrawing(item.format!, item.payload, style!);
+          drawing = await barcodeDrawing(item.format!, item.payload, style!);
         } catch (err) {
           skip([problemOf(item, 'value', err instanceof Error ? err.message : String(err))]);
           return null;
@@ -461,18 +465,18 @@ export async function executeBatch(
         chunk.push(outcome.item);
         if (chunk.length < CREATE_CHUNK) continue;
         for await (const item of createCodes(chunk)) {
-          const next = prepare(item);
+          const next = await prepare(item);
           if (next) yield next;
         }
         chunk = [];
         continue;
       }
-      const next = prepare(outcome.item);
+      const next = await prepare(outcome.item);
       if (next) yield next;
     }
     if (chunk.length && !cancelled()) {
       for await (const item of createCodes(chunk)) {
-        const next = prepare(item);
+        const next = await prepare(item);
         if (next) yield next;
       }
     }

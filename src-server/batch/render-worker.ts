@@ -1,29 +1,17 @@
 // A worker thread of the batch render pool: renders tasks and posts the files
 // back (their buffers transferred, not copied). Runs the same render code as
 // the API, so a batch file is byte for byte what a single export gives.
-import fs from 'node:fs';
-import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { CAPTION_FONT_FILES, CaptionFont } from '../../src-shared/render/caption-font';
 import type { Drawing } from '../../src-shared/render/model';
 import { qrDrawing } from '../../src-shared/render/qr';
-import { resourcesDir } from '../paths';
 import { barcodeDrawing } from '../render/barcode';
 import { decodeImage, decodePixels } from '../render/decoder';
 import { exportDrawing } from '../render/export';
+import { loadCaptionFont } from '../render/fonts';
 import { withPortableImages } from '../render/formats/images';
 import { rasterSize } from '../render/formats/size';
 import { rasterizeDrawing } from '../render/raster';
 import type { RenderOutcome, RenderTask } from './render-task';
-
-let font: CaptionFont | null = null;
-const captionFont = (): CaptionFont =>
-  (font ??= new CaptionFont(
-    CAPTION_FONT_FILES.map((file) => {
-      const bytes = fs.readFileSync(path.join(resourcesDir(), 'fonts', file));
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    }),
-  ));
 
 /** What a reader should find in the code. */
 function expectedText(task: RenderTask): string {
@@ -36,9 +24,9 @@ export async function renderTask(task: RenderTask): Promise<RenderOutcome> {
       task.code.kind === 'qr'
         ? qrDrawing(task.code.payload, task.code.design, {
             logo: task.code.logo,
-            font: task.code.design.frame ? captionFont() : null,
+            font: task.code.design.frame ? await loadCaptionFont() : null,
           })
-        : barcodeDrawing(task.code.format, task.code.value, task.code.style);
+        : await barcodeDrawing(task.code.format, task.code.value, task.code.style);
     const files = [];
     for (const output of task.outputs) {
       const image = await exportDrawing(drawing, output);

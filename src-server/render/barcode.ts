@@ -1,7 +1,11 @@
-import bwipjs from 'bwip-js/node';
+import type bwipjs from 'bwip-js/node';
 import { isLinear, QUIET_ZONES, type BarcodeFormat } from '../../src-shared/barcodes';
 import type { Drawing, Layer, PathCommand } from '../../src-shared/render/model';
+import { lazy } from '../lazy';
 import { quadToCubic } from './formats/geometry';
+
+type Bwip = typeof bwipjs;
+const loadBwip = lazy(async () => (await import('bwip-js/node')).default);
 
 /** A barcode's look with every default resolved. */
 export interface BarcodeStyle {
@@ -79,6 +83,8 @@ class PathCollector implements bwipjs.DrawingContext<void> {
   private scaleX = 1;
   private scaleY = 1;
 
+  constructor(private readonly fonts: Bwip['FontLib']) {}
+
   scale(sx: number, sy: number): null {
     this.scaleX = sx;
     this.scaleY = sy;
@@ -86,12 +92,12 @@ class PathCollector implements bwipjs.DrawingContext<void> {
   }
 
   measure(str: string, font: string, fwidth: number, fheight: number) {
-    const fontId = bwipjs.FontLib.lookup(font);
+    const fontId = this.fonts.lookup(font);
     let width = 0;
     let ascent = 0;
     let descent = 0;
     for (let i = 0; i < str.length; i++) {
-      const glyph = bwipjs.FontLib.getglyph(fontId, str.charCodeAt(i), fwidth | 0, fheight | 0);
+      const glyph = this.fonts.getglyph(fontId, str.charCodeAt(i), fwidth | 0, fheight | 0);
       if (!glyph) continue;
       ascent = Math.max(ascent, glyph.top);
       descent = Math.max(descent, glyph.height - glyph.top);
@@ -154,12 +160,12 @@ class PathCollector implements bwipjs.DrawingContext<void> {
     _rgb: string,
     font: { name: string; width: number; height: number; dx: number },
   ): void {
-    const fontId = bwipjs.FontLib.lookup(font.name);
+    const fontId = this.fonts.lookup(font.name);
     const [fw, fh] = [font.width | 0, font.height | 0];
     let penX = x;
     for (let i = 0; i < str.length; i++) {
       const ch = str.charCodeAt(i);
-      const glyph = bwipjs.FontLib.getpaths(fontId, ch, fw, fh);
+      const glyph = this.fonts.getpaths(fontId, ch, fw, fh);
       let current = { x: 0, y: 0 };
       for (const seg of glyph ?? []) {
         // Glyph outlines have y up from the baseline; ours points down.
@@ -182,7 +188,7 @@ class PathCollector implements bwipjs.DrawingContext<void> {
         current = to;
       }
       if (glyph?.length) this.glyphs.push({ op: 'Z' });
-      penX += bwipjs.FontLib.getglyph(fontId, ch, fw, fh).advance + font.dx;
+      penX += this.fonts.getglyph(fontId, ch, fw, fh).advance + font.dx;
     }
   }
 
@@ -245,10 +251,10 @@ interface BuiltSymbol {
   symbol: Box;
 }
 
-function linearSymbol(format: BarcodeFormat, value: string, style: BarcodeStyle): BuiltSymbol {
-  const collector = new PathCollector();
+function linearSymbol(bwip: Bwip, format: BarcodeFormat, value: string, style: BarcodeStyle): BuiltSymbol {
+  const collector = new PathCollector(bwip.FontLib);
   try {
-    bwipjs.render(
+    bwip.render(
       {
         bcid: BCID[format],
         text: value,
@@ -275,10 +281,10 @@ function linearSymbol(format: BarcodeFormat, value: string, style: BarcodeStyle)
 }
 
 /** 2D symbols from bwip-js's module matrix: exact module edges, each row's dark runs as rectangles. */
-function matrixSymbol(format: BarcodeFormat, value: string): BuiltSymbol {
+function matrixSymbol(bwip: Bwip, format: BarcodeFormat, value: string): BuiltSymbol {
   let raw;
   try {
-    raw = bwipjs.raw({ bcid: BCID[format], ...matrixText(value) } as bwipjs.RawOptions)[0] as
+    raw = bwip.raw({ bcid: BCID[format], ...matrixText(value) } as bwipjs.RawOptions)[0] as
       { pixs: number[]; pixx: number; pixy: number } | undefined;
   } catch (err) {
     throw cleanBwipError(err);
@@ -310,9 +316,10 @@ function matrixSymbol(format: BarcodeFormat, value: string): BuiltSymbol {
  * the human-readable text as glyph outlines. Throws BarcodeEncodeError when
  * bwip-js cannot encode the value (checked values rarely get here).
  */
-export function barcodeDrawing(format: BarcodeFormat, value: string, style: BarcodeStyle): Drawing {
+export async function barcodeDrawing(format: BarcodeFormat, value: string, style: BarcodeStyle): Promise<Drawing> {
+  const bwip = await loadBwip();
   const linear = isLinear(format);
-  const sym = linear ? linearSymbol(format, value, style) : matrixSymbol(format, value);
+  const sym = linear ? linearSymbol(bwip, format, value, style) : matrixSymbol(bwip, format, value);
   const qz = style.quietZone ? QUIET_ZONES[format] : { left: 0, right: 0, vertical: 0 };
   // Text may stand outside the bars (EAN-13's first digit sits in the quiet zone), so take the union.
   const left = Math.min(sym.content.x0, sym.symbol.x0 - qz.left);

@@ -1,23 +1,24 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import sharp from 'sharp';
-import { prepareZXingModule, readBarcodes, type ReadResult, type ReaderOptions } from 'zxing-wasm/reader';
+import type { readBarcodes, ReadResult, ReaderOptions } from 'zxing-wasm/reader';
+import { lazy, loadSharp } from '../lazy';
 
 const require = createRequire(import.meta.url);
 
-let ready: Promise<unknown> | null = null;
+type ReaderInput = Parameters<typeof readBarcodes>[0];
 
 /**
- * Loads ZXing's wasm from the installed package. Left to itself, zxing-wasm
+ * Loads ZXing with its wasm from the installed package. Left to itself, zxing-wasm
  * fetches the binary from a CDN, which an offline desktop app must never do.
  */
-function prepare(): Promise<unknown> {
-  ready ??= prepareZXingModule({
+const loadReader = lazy(async () => {
+  const zxing = await import('zxing-wasm/reader');
+  await zxing.prepareZXingModule({
     overrides: { wasmBinary: fs.readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm')).buffer },
     fireImmediately: true,
   });
-  return ready;
-}
+  return zxing;
+});
 
 export interface Decoded {
   text: string;
@@ -35,7 +36,7 @@ const DECODE_PAD = 16;
  * as black to a decoder, which is not what a printed page shows.
  */
 export async function decodeImage(image: Buffer, options: ReaderOptions = {}): Promise<Decoded[]> {
-  await prepare();
+  const [zxing, sharp] = await Promise.all([loadReader(), loadSharp()]);
   const { data, info } = await sharp(image)
     .flatten({ background: '#ffffff' })
     .extend({ top: DECODE_PAD, bottom: DECODE_PAD, left: DECODE_PAD, right: DECODE_PAD, background: '#ffffff' })
@@ -48,7 +49,7 @@ export async function decodeImage(image: Buffer, options: ReaderOptions = {}): P
     width: info.width,
     height: info.height,
   };
-  const results: ReadResult[] = await readBarcodes(pixels as Parameters<typeof readBarcodes>[0], {
+  const results: ReadResult[] = await zxing.readBarcodes(pixels as ReaderInput, {
     tryHarder: true,
     maxNumberOfSymbols: 4,
     ...options,
@@ -71,7 +72,7 @@ export interface RawPixels {
  * millisecond.
  */
 export async function decodePixels(raster: RawPixels, options: ReaderOptions = {}): Promise<Decoded[]> {
-  await prepare();
+  const zxing = await loadReader();
   const { width, height, channels, pixels } = raster;
   const w = width + 2 * DECODE_PAD;
   const h = height + 2 * DECODE_PAD;
@@ -96,13 +97,10 @@ export async function decodePixels(raster: RawPixels, options: ReaderOptions = {
       }
     }
   }
-  const results: ReadResult[] = await readBarcodes(
-    { data, width: w, height: h } as Parameters<typeof readBarcodes>[0],
-    {
-      tryHarder: true,
-      maxNumberOfSymbols: 4,
-      ...options,
-    },
-  );
+  const results: ReadResult[] = await zxing.readBarcodes({ data, width: w, height: h } as ReaderInput, {
+    tryHarder: true,
+    maxNumberOfSymbols: 4,
+    ...options,
+  });
   return results.filter((r) => r.isValid).map((r) => ({ text: r.text, format: r.format, bytes: r.bytes }));
 }

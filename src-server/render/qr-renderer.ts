@@ -1,14 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { payloadCapacityProblem } from '../../src-shared/qr-capacity';
-import { CAPTION_FONT_FILES, CaptionFont } from '../../src-shared/render/caption-font';
 import type { Drawing } from '../../src-shared/render/model';
 import { qrDrawing, QrCapacityError, type LogoImage } from '../../src-shared/render/qr';
 import type { Design } from '../../src-shared/schemas/design';
 import type { OutputOptions } from '../../src-shared/schemas/output';
 import { AppError } from '../errors';
-import { resourcesDir } from '../paths';
 import { exportDrawing, type ExportedImage } from './export';
+import { loadCaptionFont } from './fonts';
 
 /**
  * What to do when a design names a logo that is gone: refuse (a design being
@@ -27,22 +24,7 @@ export interface LogoSource {
  * render can fail on its input to a 400 naming the field.
  */
 export class QrRenderer {
-  private font: CaptionFont | null = null;
-
-  constructor(
-    private readonly logos: LogoSource,
-    private readonly fontDir = path.join(resourcesDir(), 'fonts'),
-  ) {}
-
-  private captionFont(): CaptionFont {
-    this.font ??= new CaptionFont(
-      CAPTION_FONT_FILES.map((file) => {
-        const bytes = fs.readFileSync(path.join(this.fontDir, file));
-        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      }),
-    );
-    return this.font;
-  }
+  constructor(private readonly logos: LogoSource) {}
 
   private logoFor(design: Design, missing: MissingLogo = 'refuse'): LogoImage | null {
     const assetId = design.logo?.assetId;
@@ -69,11 +51,12 @@ export class QrRenderer {
   }
 
   /** The drawing of a payload in a design; 400 when it cannot be drawn as asked. */
-  drawing(payload: string, design: Design, missingLogo: MissingLogo = 'refuse'): Drawing {
+  async drawing(payload: string, design: Design, missingLogo: MissingLogo = 'refuse'): Promise<Drawing> {
     const problem = payloadCapacityProblem(payload, design.errorCorrection);
     if (problem) throw new AppError('VALIDATION_ERROR', problem, [{ path: 'content', message: problem }]);
-    if (design.frame) {
-      const missing = this.captionFont().missing(design.frame.text);
+    const font = design.frame ? await loadCaptionFont() : null;
+    if (font && design.frame) {
+      const missing = font.missing(design.frame.text);
       if (missing.length) {
         const message = `The caption font cannot draw ${missing.map((c) => `"${c}"`).join(', ')}; it covers Latin, Greek and Cyrillic`;
         throw new AppError('VALIDATION_ERROR', message, [{ path: 'design.frame.text', message }]);
@@ -81,7 +64,7 @@ export class QrRenderer {
     }
     try {
       const logo = this.logoFor(design, missingLogo);
-      return qrDrawing(payload, design, { logo, font: design.frame ? this.captionFont() : null });
+      return qrDrawing(payload, design, { logo, font });
     } catch (err) {
       if (err instanceof QrCapacityError) {
         throw new AppError('VALIDATION_ERROR', err.message, [{ path: 'content', message: err.message }]);
@@ -96,6 +79,7 @@ export class QrRenderer {
     output: OutputOptions,
     options: { title?: string; missingLogo?: MissingLogo } = {},
   ): Promise<ExportedImage> {
-    return exportDrawing(this.drawing(payload, design, options.missingLogo), { ...output, title: options.title });
+    const drawing = await this.drawing(payload, design, options.missingLogo);
+    return exportDrawing(drawing, { ...output, title: options.title });
   }
 }

@@ -111,7 +111,7 @@ export async function checkScannability(
   design: Design,
 ): Promise<ScannabilityReport> {
   const logo = renderer.logoSize(design);
-  const drawing = renderer.drawing(payload, design);
+  const drawing = await renderer.drawing(payload, design);
   const size = Math.min(4096, Math.max(600, Math.ceil(drawing.width * CHECK_PIXELS_PER_MODULE)));
   const image = await renderer.render(payload, design, { format: 'png', size, colorSpace: 'rgb' });
   const decoded = (await decodeImage(image.bytes, { formats: ['QRCode'] }))[0] ?? null;

@@ -1,6 +1,6 @@
-import sharp from 'sharp';
 import { ASSET_MAX_PIXELS, ASSET_MEDIA_TYPES, type AssetMediaType } from '../../src-shared/schemas/assets';
 import { AppError } from '../errors';
+import { lazy, loadSharp } from '../lazy';
 import { sanitizeSvg } from '../render/sanitize-svg';
 
 /** An uploaded image that passed every check: its real type, the bytes to store, and its size in pixels. */
@@ -66,7 +66,8 @@ function utf8(bytes: Buffer): string | null {
 }
 
 // Loaded on the first upload: it costs a noticeable share of server start-up otherwise.
-const detectType = async (bytes: Uint8Array) => (await import('file-type')).fileTypeFromBuffer(bytes);
+const loadFileType = lazy(() => import('file-type'));
+const detectType = async (bytes: Uint8Array) => (await loadFileType()).fileTypeFromBuffer(bytes);
 
 async function sniff(bytes: Buffer): Promise<{ mediaType: AssetMediaType; bytes: Buffer }> {
   const detected = await detectType(bytes);
@@ -106,6 +107,7 @@ async function checkEmbedded(uris: readonly string[]): Promise<void> {
     const type = bytes && (await detectType(bytes));
     let size: { width: number; height: number } | null = null;
     if (bytes && type && RASTER[type.mime]) {
+      const sharp = await loadSharp();
       size = await sharp(bytes, { limitInputPixels: false })
         .metadata()
         .catch(() => null);
@@ -134,6 +136,7 @@ const KIND: Record<AssetMediaType, string> = {
  */
 export async function inspectImage(upload: Buffer): Promise<InspectedImage> {
   const { mediaType, bytes } = await sniff(upload);
+  const sharp = await loadSharp();
   const kind = KIND[mediaType];
   let width: number;
   let height: number;

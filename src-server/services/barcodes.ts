@@ -111,7 +111,7 @@ export class BarcodeService {
     const value = this.checked(format, rawValue, 'value');
     let drawing: Drawing;
     try {
-      drawing = barcodeDrawing(format, value, resolveStyle(format, options));
+      drawing = await barcodeDrawing(format, value, resolveStyle(format, options));
     } catch (err) {
       if (err instanceof BarcodeEncodeError) {
         throw invalid('body', 'value', `${BARCODE_LABELS[format]} cannot encode this value: ${err.message}`);

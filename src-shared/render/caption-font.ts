@@ -20,6 +20,8 @@ export interface CaptionLayout {
 }
 
 export class MissingGlyphError extends Error {
+  override name = 'MissingGlyphError';
+
   constructor(readonly characters: string[]) {
     super(`The caption font has no glyph for ${characters.map((c) => `"${c}"`).join(', ')}`);
   }

@@ -506,7 +506,7 @@ describe('label-sheet PDF: barcodes', () => {
       quietZone: true,
     };
     const values = Array.from({ length: 65 }, (_, i) => ean13(`400638133${String(i).padStart(3, '0')}`));
-    const drawings = values.map((v) => barcodeDrawing('EAN13', v, style));
+    const drawings = await Promise.all(values.map((v) => barcodeDrawing('EAN13', v, style)));
     const { pdf } = await renderSheet(
       { template: 'avery-l7651' },
       drawings.map((drawing) => ({ drawing })),
@@ -838,7 +838,7 @@ describe('label-sheet PDF: writer behaviour', () => {
     });
     await writer.add({ drawing: qrDrawing('one', DEFAULT_DESIGN), caption: 'fine' });
     await assert.rejects(writer.add({ drawing: qrDrawing('two', DEFAULT_DESIGN), caption: 'tick ✓' }), {
-      name: 'Error',
+      name: 'MissingGlyphError',
       message: /The caption font has no glyph for "✓"/,
     });
     await assert.rejects(writer.add({ drawing: qrDrawing('three', DEFAULT_DESIGN), caption: 'x'.repeat(501) }), {

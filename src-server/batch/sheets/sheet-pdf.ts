@@ -10,11 +10,9 @@
  * unembedded font. Crop marks are in registration colour (all four plates in
  * CMYK), proofing outlines a thin grey; both are marked as artifacts.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { CAPTION_FONT_FILES, CaptionFont } from '../../../src-shared/render/caption-font';
+import type { CaptionFont } from '../../../src-shared/render/caption-font';
 import type { Drawing, Layer, PathCommand } from '../../../src-shared/render/model';
 import {
   sheetTemplate,
@@ -23,8 +21,8 @@ import {
   type SheetOptionsInput,
   type SheetTemplate,
 } from '../../../src-shared/schemas/sheets';
-import { resourcesDir } from '../../paths';
 import { hexToCmyk, hexToRgb, psNumber } from '../../render/formats/color';
+import { loadCaptionFont } from '../../render/fonts';
 import { withPortableImages } from '../../render/formats/images';
 import {
   drawDrawing,
@@ -73,19 +71,6 @@ const HIGH_WATER_BYTES = 1 << 20;
 /** Distinct logos kept opened for reuse; beyond that the cache starts again. */
 const IMAGE_CACHE_SIZE = 32;
 const OUTLINE_GREY = '#999999';
-
-let bundledFont: CaptionFont | null = null;
-
-/** The bundled caption font (Inter Bold: Latin, Greek, Cyrillic), loaded once. */
-export function loadCaptionFont(dir = path.join(resourcesDir(), 'fonts')): CaptionFont {
-  bundledFont ??= new CaptionFont(
-    CAPTION_FONT_FILES.map((file) => {
-      const bytes = fs.readFileSync(path.join(dir, file));
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    }),
-  );
-  return bundledFont;
-}
 
 const pt = (mm: number) => mm * PT_PER_MM;
 const boxPt = (r: RectMm): PdfBox => ({ x: pt(r.x), y: pt(r.y), width: pt(r.width), height: pt(r.height) });
@@ -137,11 +122,11 @@ export async function writeSheetPdf(
 }
 
 class SheetPdf implements SheetPdfWriter {
-  private readonly doc: PDFKit.PDFDocument;
-  private readonly font: CaptionCache | null;
+  private doc!: PDFKit.PDFDocument;
+  private font: CaptionCache | null = null;
   private readonly images = new Map<string, OpenedImage>();
   private readonly done: Promise<void>;
-  private queue: Promise<unknown> = Promise.resolve();
+  private queue: Promise<unknown>;
   private failure: Error | null = null;
   private count = 0;
   private page = -1;
@@ -154,27 +139,38 @@ class SheetPdf implements SheetPdfWriter {
     private readonly out: Writable,
     extras: SheetPdfExtras,
   ) {
-    this.font = options.caption === 'none' ? null : new CaptionCache(extras.font ?? loadCaptionFont());
-    this.doc = newPdfDocument([pt(template.page.widthMm), pt(template.page.heightMm)], {
-      title: options.title,
-      uncompressed: extras.uncompressed,
-      autoFirstPage: false,
-    });
-    const fail = (err: Error) => {
-      this.failure ??= err;
-    };
-    this.doc.on('data', (chunk: Buffer) => {
-      this.bytes += chunk.length;
-    });
-    this.doc.on('error', fail);
-    out.on('error', fail);
-    this.doc.pipe(out);
+    out.on('error', this.fail);
     this.done = finished(out).catch((err: Error) => {
-      fail(err);
+      this.fail(err);
       throw err;
     });
     // finish() reports it; an unobserved rejection here would only repeat it.
     this.done.catch(() => undefined);
+    // pdfkit and the caption font load on first use: every add() and finish() waits behind this.
+    this.queue = this.open(extras).catch(this.fail);
+  }
+
+  private readonly fail = (err: Error) => {
+    this.failure ??= err;
+  };
+
+  private async open(extras: SheetPdfExtras): Promise<void> {
+    const { options, template } = this;
+    const [doc, font] = await Promise.all([
+      newPdfDocument([pt(template.page.widthMm), pt(template.page.heightMm)], {
+        title: options.title,
+        uncompressed: extras.uncompressed,
+        autoFirstPage: false,
+      }),
+      options.caption === 'none' ? null : (extras.font ?? loadCaptionFont()),
+    ]);
+    this.font = font && new CaptionCache(font);
+    this.doc = doc;
+    doc.on('data', (chunk: Buffer) => {
+      this.bytes += chunk.length;
+    });
+    doc.on('error', this.fail);
+    doc.pipe(this.out);
   }
 
   add(item: SheetItem): Promise<void> {

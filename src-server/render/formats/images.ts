@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { Drawing, PlacedImage } from '../../../src-shared/render/model';
+import { loadSharp } from '../../lazy';
 
 /** Longest side a rasterised SVG logo gets in PDF and EPS: plenty for a logo inside a code at 300 dpi. */
 export const MAX_LOGO_PIXELS = 1024;
@@ -11,6 +11,7 @@ export const MAX_LOGO_PIXELS = 1024;
  */
 export async function withPortableImages(drawing: Drawing): Promise<Drawing> {
   if (!drawing.images.some((i) => i.mediaType === 'image/webp')) return drawing;
+  const sharp = await loadSharp();
   const images = await Promise.all(
     drawing.images.map(async (image): Promise<PlacedImage> => {
       if (image.mediaType !== 'image/webp') return image;
@@ -36,6 +37,7 @@ export interface DecodedImage {
  */
 export async function decodeForEmbedding(image: PlacedImage, targetPx: number): Promise<DecodedImage> {
   const bytes = Buffer.from(image.base64, 'base64');
+  const sharp = await loadSharp();
   const meta = await sharp(bytes).metadata();
   const width = meta.width ?? 1;
   const height = meta.height ?? 1;
@@ -58,6 +60,7 @@ export async function rawSamples(
   targetPx: number,
 ): Promise<{ rgb: Buffer; alpha: Buffer | null; width: number; height: number; intrinsic: [number, number] }> {
   const { file, width, height } = await decodeForEmbedding(image, targetPx);
+  const sharp = await loadSharp();
   let pipeline = sharp(file);
   const meta = await pipeline.metadata();
   const longer = Math.max(meta.width ?? 1, meta.height ?? 1);

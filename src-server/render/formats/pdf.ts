@@ -1,5 +1,5 @@
-import PDFDocument from 'pdfkit';
 import type { Drawing, Layer, Paint, PathCommand } from '../../../src-shared/render/model';
+import { lazy } from '../../lazy';
 import { hexToCmyk, hexToRgb, psNumber } from './color';
 import { arcToCubics, fitImage, normalizeStops } from './geometry';
 import { decodeForEmbedding } from './images';
@@ -17,6 +17,8 @@ export interface PdfOptions extends SizeOptions {
  * so a fixed date makes the same drawing always give the same bytes.
  */
 export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+
+const loadPdfKit = lazy(async () => (await import('pdfkit')).default);
 
 /** pdfkit takes CMYK as four percentages; our converter gives 0..1. */
 const cmykPercent = (hex: string): number[] => hexToCmyk(hex).map((v) => Math.round(v * 1000) / 10);
@@ -192,10 +194,11 @@ export async function drawDrawing(
  * fixed creation date (so the same input gives the same bytes), and the
  * title shown by viewers when there is one.
  */
-export function newPdfDocument(
+export async function newPdfDocument(
   size: [number, number],
   options: { title?: string; uncompressed?: boolean; autoFirstPage?: boolean },
-): PDFKit.PDFDocument {
+): Promise<PDFKit.PDFDocument> {
+  const PDFDocument = await loadPdfKit();
   return new PDFDocument({
     size,
     margin: 0,
@@ -219,7 +222,7 @@ export function newPdfDocument(
  */
 export async function drawingToPdf(drawing: Drawing, options: PdfOptions): Promise<Buffer> {
   const page = pointSize(drawing, options);
-  const doc = newPdfDocument([page.width, page.height], options);
+  const doc = await newPdfDocument([page.width, page.height], options);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

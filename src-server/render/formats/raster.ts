@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { Drawing } from '../../../src-shared/render/model';
+import { loadSharp } from '../../lazy';
 import { encodePng, rasterizeDrawing } from '../raster';
 import { rasterSize, type SizeOptions } from './size';
 
@@ -15,6 +15,7 @@ export async function rasterize(drawing: Drawing, format: RasterFormat, options:
   const raster = await rasterizeDrawing(drawing, width, height);
   // Alpha stays in PNG: a drawing without a background layer stays transparent.
   if (format === 'png') return encodePng(raster, { dpi: dpi ?? undefined });
+  const sharp = await loadSharp();
   let image = sharp(raster.pixels, { raw: { width, height, channels: raster.channels } });
   // Print sizes carry their resolution, so a layout program places them at the asked mm.
   if (dpi !== null) image = image.withMetadata({ density: dpi });

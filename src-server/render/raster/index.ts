@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { Drawing, Layer, PlacedImage } from '../../../src-shared/render/model';
+import { loadSharp } from '../../lazy';
 import { RasterCanvas, type RawImage } from './canvas';
 import type { Placement } from './flatten';
 import { hexToRgb } from './paint';
@@ -13,6 +13,7 @@ async function decodeImage(image: PlacedImage, width: number, height: number): P
   const key = `${width}x${height}:${image.mediaType}:${image.base64.length}:${image.base64.slice(0, 64)}:${image.base64.slice(-64)}`;
   const cached = imageCache.get(key);
   if (cached) return cached;
+  const sharp = await loadSharp();
   const { data, info } = await sharp(Buffer.from(image.base64, 'base64'), { density: 300 })
     .resize(width, height, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } })
     .ensureAlpha()

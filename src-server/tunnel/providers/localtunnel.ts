@@ -1,7 +1,11 @@
-import localtunnel from 'localtunnel';
+import type localtunnel from 'localtunnel';
+import { lazy } from '../../lazy';
 import { describeError, TunnelProvider, TunnelSetupError, type ProviderContext, type ProviderUp } from '../provider';
 
 type LocaltunnelClient = typeof localtunnel;
+
+/** The client, loaded only when a localtunnel tunnel starts. */
+const loadLocaltunnel = lazy(async (): Promise<LocaltunnelClient> => (await import('localtunnel')).default);
 
 /**
  * The `localtunnel` client against a self-hosted localtunnel server. The
@@ -18,7 +22,7 @@ export class LocaltunnelProvider extends TunnelProvider {
   constructor(
     private readonly ctx: ProviderContext,
     private readonly probeTimeoutMs: number,
-    private readonly client: LocaltunnelClient = localtunnel,
+    private readonly loadClient: () => Promise<LocaltunnelClient> = loadLocaltunnel,
   ) {
     super();
   }
@@ -36,8 +40,9 @@ export class LocaltunnelProvider extends TunnelProvider {
     } catch (err) {
       throw new Error(`The localtunnel server ${server} is not reachable: ${describeError(err)}`, { cause: err });
     }
+    const client = await this.loadClient();
     const tunnel = await new Promise<localtunnel.Tunnel>((resolve, reject) => {
-      const t = this.client(
+      const t = client(
         {
           port: this.ctx.target.port,
           local_host: this.ctx.target.host,

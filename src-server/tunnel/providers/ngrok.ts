@@ -1,3 +1,4 @@
+import { lazy } from '../../lazy';
 import {
   describeError,
   redact,
@@ -28,10 +29,10 @@ export interface NgrokSdk {
 }
 
 /** Loads the official SDK (a native module) only when an ngrok tunnel starts. */
-export async function loadNgrokSdk(): Promise<NgrokSdk> {
+export const loadNgrokSdk = lazy(async (): Promise<NgrokSdk> => {
   const mod = (await import('@ngrok/ngrok')) as unknown as NgrokSdk & { default?: NgrokSdk };
   return typeof mod.forward === 'function' ? mod : mod.default!;
-}
+});
 
 /**
  * ngrok through its official SDK, in process: an HTTP endpoint on the reserved
