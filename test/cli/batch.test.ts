@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { decodeImage } from '../../src-server/render/decoder';
 import { Store } from '../../src-server/store/store';
 import { openExport } from '../helpers/open-export';
-import { cliFixture, linesOf, runCli } from '../helpers/cli';
+import { BIN, cliEnv, cliFixture, linesOf, runCli } from '../helpers/cli';
 
 const decode = async (file: string) =>
   (await decodeImage(await openExport(fs.readFileSync(file), path.extname(file).slice(1)))).map((d) => d.text);
@@ -194,4 +194,27 @@ test('usage mistakes: exit 1, one clear line, nothing written', async (t) => {
     assert.match(lines[0]!, pattern, args.join(' '));
   }
   assert.deepEqual(fs.readdirSync(dir), ['in.csv'], 'nothing written');
+});
+
+test('on a terminal, progress is one bar redrawn in place that ends at 100 % on its own line', async (t) => {
+  const dir = cliFixture(t).dataDir();
+  const csv = path.join(dir, 'products.csv');
+  fs.writeFileSync(csv, `url,title\n${rows(40)}\n`);
+  const out = path.join(dir, 'out');
+  const command = [process.execPath, BIN, 'batch', csv, '--type', 'url', '--map', 'content=url', '--format', 'svg']
+    .concat(['--out', out])
+    .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
+    .join(' ');
+  // util-linux `script` runs the CLI on a pseudo-terminal, as a user's shell does.
+  const typescript = execFileSync('script', ['-qec', command, '/dev/null'], { env: cliEnv(), encoding: 'utf8' });
+  const segments = typescript.split('\r');
+  const bars = segments.filter((s) => s.startsWith('['));
+  assert.ok(bars.length >= 1, JSON.stringify(typescript));
+  for (const bar of bars) assert.match(bar, /^\[[#.]{30}\] +\d{1,3}% \d+\/40/);
+  const last = segments.lastIndexOf(bars[bars.length - 1]!);
+  assert.match(segments[last]!, /^\[#{30}\] 100% 40\/40 *$/, 'the last bar is full, with no time left shown');
+  assert.match(segments[last + 1]!, /^\n/, 'and ends its line');
+  assert.doesNotMatch(typescript, /^batch: \d+%/m, 'no line-per-10 % output on a terminal');
+  assert.match(typescript, /Made 40 of 40 codes/);
+  assert.equal(fs.readdirSync(out).length, 40);
 });

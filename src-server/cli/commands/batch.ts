@@ -163,7 +163,8 @@ function progressPrinter(total: number) {
   let drawn = false;
   const eta = (c: BatchCounts) => {
     const elapsed = (Date.now() - started) / 1000;
-    return c.processed > 0 && elapsed > 0.5 ? Math.round(((total - c.processed) * elapsed) / c.processed) : null;
+    const running = c.processed > 0 && c.processed < total && elapsed > 0.5;
+    return running ? Math.round(((total - c.processed) * elapsed) / c.processed) : null;
   };
   return {
     update(c: BatchCounts, force = false) {
