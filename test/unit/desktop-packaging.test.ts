@@ -42,7 +42,12 @@ async function loadConfig(): Promise<BuilderConfig> {
     getConfig(dir: string, file: string | null, extra: unknown): Promise<unknown>;
     validateConfiguration(config: unknown, logger: unknown): Promise<void>;
   };
-  const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+  const { DebugLogger, log } = require('builder-util') as {
+    DebugLogger: new (enabled: boolean) => unknown;
+    log: { stream: NodeJS.WritableStream };
+  };
+  // electron-builder logs to stdout, which node:test reads as its own protocol from a test file.
+  log.stream = process.stderr;
   const config = await getConfig(ROOT, null, null);
   // Throws with electron-builder's own message for an unknown or misplaced option.
   await validateConfiguration(config, new DebugLogger(false));
