@@ -332,6 +332,139 @@ describe('UI: Settings and Developers', () => {
     await ui.context.close();
   });
 
+  it('schedules automatic backups, shows a refused value next to its field, and backs up now with progress', async () => {
+    const ui = await h.open({ theme: 'light', path: '/settings' });
+    const { page } = ui;
+    const section = page.locator('#settings-backups');
+    await section.getByRole('heading', { name: 'Backups', level: 2 }).waitFor();
+    const schedule = section.getByTestId('backups-schedule');
+    await schedule.filter({ hasText: 'Now: a backup every 24 hours, keeping the newest 7.' }).waitFor();
+    const auto = section.getByRole('checkbox', { name: /Back up automatically/ });
+    const hours = section.getByLabel('Hours between backups', { exact: true });
+    const keep = section.getByLabel('Automatic backups to keep', { exact: true });
+    const save = section.getByRole('button', { name: 'Save' });
+    assert.equal(await auto.isChecked(), true);
+    assert.equal(await hours.inputValue(), '24');
+    assert.equal(await keep.inputValue(), '7');
+    assert.equal(await save.isDisabled(), true, 'nothing to save yet');
+
+    // Refused: the API's own message next to the field it names, and nothing stored (one request for both).
+    const refusal = await h.api('/api/v1/settings', {
+      method: 'PATCH',
+      body: JSON.stringify({ backupIntervalHours: 12, backupRetention: 0 }),
+    });
+    assert.equal(refusal.status, 400);
+    const details = ((await refusal.json()) as { error: { details: { path: string; message: string }[] } }).error
+      .details;
+    const expected = details.find((d) => d.path === 'backupRetention')!.message;
+    await hours.fill('12');
+    await keep.fill('0');
+    await save.click();
+    await section.locator('.field-error').waitFor();
+    assert.equal(await keep.getAttribute('aria-invalid'), 'true');
+    assert.equal(await hours.getAttribute('aria-invalid'), null, 'the hours were fine');
+    const errorId = (await keep.getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-error'))!;
+    assert.equal(await page.locator(`[id="${errorId}"]`).innerText(), expected);
+    let stored = (await (await h.api('/api/v1/settings')).json()) as {
+      backupIntervalHours: number;
+      backupRetention: number;
+    };
+    assert.deepEqual([stored.backupIntervalHours, stored.backupRetention], [24, 7], 'nothing stored');
+
+    // Accepted: every 12 hours, keeping 3.
+    await keep.fill('3');
+    assert.equal(await section.locator('.field-error').count(), 0, 'the message goes once the value is edited');
+    await save.click();
+    await page.getByText('Saved: automatic backups follow the new schedule.').waitFor();
+    await schedule.filter({ hasText: 'Now: a backup every 12 hours, keeping the newest 3.' }).waitFor();
+    stored = (await (await h.api('/api/v1/settings')).json()) as typeof stored;
+    assert.deepEqual([stored.backupIntervalHours, stored.backupRetention], [12, 3]);
+
+    // Off is an interval of 0; turned on again, the form offers the same numbers.
+    await auto.uncheck();
+    assert.equal(await hours.count(), 0, 'no numbers while off');
+    await save.click();
+    await schedule.filter({ hasText: 'Now: off.' }).waitFor();
+    stored = (await (await h.api('/api/v1/settings')).json()) as typeof stored;
+    assert.deepEqual([stored.backupIntervalHours, stored.backupRetention], [0, 3]);
+    await auto.check();
+    assert.equal(await hours.inputValue(), '12');
+    assert.equal(await keep.inputValue(), '3');
+    await save.click();
+    await schedule.filter({ hasText: 'Now: a backup every 12 hours, keeping the newest 3.' }).waitFor();
+    stored = (await (await h.api('/api/v1/settings')).json()) as typeof stored;
+    assert.deepEqual([stored.backupIntervalHours, stored.backupRetention], [12, 3]);
+
+    // Where the backups are, and how to restore one or move elsewhere.
+    await section.getByTestId('backups-folder').waitFor();
+    assert.equal(await section.getByTestId('backups-folder').innerText(), path.join(h.banner.dataDir, 'backups'));
+    const text = await section.innerText();
+    assert.match(text, /quit qrdesk[^.]*then run qrdesk restore FILE/);
+    assert.match(text, /qrdesk export library\.json --scans[^.]*qrdesk import library\.json/);
+
+    // Back up now: progress while the server works (the request is held back a little so it can be seen),
+    // then a toast with the counts the API answered and the new backup first in the list.
+    const before = ((await (await h.api('/api/v1/backups')).json()) as { data: { name: string }[] }).data;
+    // Something to count: a dynamic code and one scan of it.
+    const code = (await (
+      await h.api('/api/v1/qrcodes', {
+        method: 'POST',
+        body: JSON.stringify({ type: 'url', kind: 'dynamic', content: 'https://example.com/backed-up' }),
+      })
+    ).json()) as { shortToken: string };
+    const scanned = await fetch(`${h.publicUrl}/r/${code.shortToken}`, { redirect: 'manual' });
+    assert.equal(scanned.status, 302);
+    await page.route('**/api/v1/backups', async (route) => {
+      if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 600));
+      await route.continue();
+    });
+    const answered = page.waitForResponse(
+      (res) => res.url().endsWith('/api/v1/backups') && res.request().method() === 'POST',
+    );
+    await section.getByRole('button', { name: 'Back up now' }).click();
+    await section.getByRole('progressbar', { name: 'Backing up the database' }).waitFor();
+    assert.equal(await section.getByRole('button', { name: 'Backing up…' }).isDisabled(), true);
+    const response = await answered;
+    assert.equal(response.status(), 201);
+    const made = (await response.json()) as { name: string; kind: string; codes: number; scans: number };
+    assert.equal(made.kind, 'manual');
+    assert.ok(made.codes >= 1 && made.scans >= 1, 'the code and its scan are in it');
+    const codes = `${made.codes} code${made.codes === 1 ? '' : 's'}`;
+    const scans = `${made.scans} scan${made.scans === 1 ? '' : 's'}`;
+    await page.getByText(`Backed up ${codes} and ${scans} to ${made.name}.`).waitFor();
+    await section.getByRole('progressbar').waitFor({ state: 'detached' });
+    const listed = ((await (await h.api('/api/v1/backups')).json()) as { data: { name: string; kind: string }[] }).data;
+    assert.equal(listed.length, before.length + 1);
+    assert.equal(listed[0]!.name, made.name, 'newest first');
+    assert.equal(listed[0]!.kind, 'manual');
+    const rows = section.getByTestId('backups-table').locator('tbody tr');
+    await rows.first().filter({ hasText: made.name }).waitFor();
+    assert.equal(await rows.count(), listed.length);
+    assert.match(await rows.first().innerText(), /manual[\s\S]*\d{4}[\s\S]*\d+(\.\d)? (kB|MB)/);
+    assert.match(
+      await section.getByTestId('backups-summary').innerText(),
+      new RegExp(`^${listed.length} backups?, .* in all, newest first\\.$`),
+    );
+    await page.unroute('**/api/v1/backups');
+
+    await page.evaluate(() => document.querySelectorAll<HTMLElement>('.toast button').forEach((b) => b.click()));
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: path.join(UI_ARTIFACTS, 'settings-backups-light.png') });
+    assert.deepEqual(await seriousA11yViolations(page), []);
+    ui.assertClean();
+    await ui.context.close();
+
+    const dark = await h.open({ theme: 'dark', path: '/settings' });
+    const darkSection = dark.page.locator('#settings-backups');
+    await darkSection.getByTestId('backups-table').getByText(made.name).waitFor();
+    await darkSection.getByTestId('backups-schedule').filter({ hasText: 'every 12 hours' }).waitFor();
+    await darkSection.scrollIntoViewIfNeeded();
+    await darkSection.screenshot({ path: path.join(UI_ARTIFACTS, 'settings-backups-dark.png') });
+    assert.deepEqual(await seriousA11yViolations(dark.page), []);
+    dark.assertClean();
+    await dark.context.close();
+  });
+
   it('explains, to a key without the admin scope, what it cannot change', async () => {
     const made = (await (
       await h.api('/api/v1/api-keys', {
@@ -382,7 +515,7 @@ describe('UI: Settings and Developers', () => {
     await fr.page.getByTestId('tunnel-state').filter({ hasText: 'arrêté' }).waitFor();
     await fr.page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(fr.page, 'settings-fr-light');
-    const untranslated = /\b(keys|address|tunnel|webhooks|about|base|try|conventions)\.[a-zA-Z]+/;
+    const untranslated = /\b(keys|address|tunnel|webhooks|backups|about|base|try|conventions)\.[a-zA-Z]+/;
     assert.doesNotMatch(await fr.page.locator('main').innerText(), untranslated);
     await navigate(fr.page, '/developers');
     await fr.page.getByRole('heading', { name: 'Développeurs', level: 1 }).waitFor();

@@ -12,7 +12,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatNumber } from '../../utils/format';
-import { formatBytes } from './format';
+import { formatBytes } from '../../utils/format';
 import { StepHeading, StepNav } from './parts';
 import { columnLabel } from './spec';
 import { useBatchWizard, wizard } from './store';

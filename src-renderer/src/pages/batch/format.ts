@@ -1,22 +1,5 @@
 import { locale } from '../../i18n';
 
-/** A file size in the UI's language: 812 B, 4.2 kB, 64 MB. */
-export function formatBytes(bytes: number): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return new Intl.NumberFormat(locale(), {
-    style: 'unit',
-    unit: units[unit],
-    unitDisplay: unit === 0 ? 'long' : 'short',
-    maximumFractionDigits: unit === 0 || value >= 10 ? 0 : 1,
-  }).format(value);
-}
-
 /** Seconds as "42 s" or "3 min 5 s", in the UI's language. */
 export function formatSeconds(seconds: number): string {
   const total = Math.max(0, Math.round(seconds));

@@ -4,12 +4,13 @@ import { useLocation } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
 import { AboutSection } from './AboutSection';
 import { ApiKeysSection } from './ApiKeysSection';
+import { BackupsSection } from './BackupsSection';
 import { PublicAddressSection } from './PublicAddressSection';
 import { TunnelSection } from './TunnelSection';
 import { WebhooksSection } from './WebhooksSection';
 import './settings.css';
 
-const SECTIONS = ['api-keys', 'public-address', 'tunnel', 'webhooks', 'about'] as const;
+const SECTIONS = ['api-keys', 'public-address', 'tunnel', 'webhooks', 'backups', 'about'] as const;
 
 export function SettingsPage() {
   const { t } = useTranslation('settings');
@@ -38,6 +39,7 @@ export function SettingsPage() {
       <PublicAddressSection />
       <TunnelSection />
       <WebhooksSection />
+      <BackupsSection />
       <AboutSection />
     </div>
   );
