@@ -21,3 +21,15 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+
+/**
+ * A write refused because the disk is full: SQLite's SQLITE_FULL, or the file
+ * system's ENOSPC/EDQUOT from a file the server writes (uploads, batch
+ * results). Not a bug: the same request works once there is room.
+ */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+export const diskFull = () => new AppError('INSUFFICIENT_STORAGE', ERROR_CODES.INSUFFICIENT_STORAGE.description);

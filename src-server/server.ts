@@ -16,6 +16,8 @@ import { apiKeyRoutes } from './http/routes/api-keys';
 import { assetRoutes } from './http/routes/assets';
 import { barcodeRoutes } from './http/routes/barcodes';
 import { batchRoutes } from './http/routes/batches';
+import { backupRoutes } from './http/routes/backups';
+import { transferRoutes } from './http/routes/transfer';
 import { designPresetRoutes } from './http/routes/design-presets';
 import { folderRoutes } from './http/routes/folders';
 import { renderRoutes } from './http/routes/render';
@@ -34,6 +36,8 @@ import { AssetService } from './services/assets';
 import { BarcodeService } from './services/barcodes';
 import { BatchSourceService } from './services/batch-sources';
 import { BatchService } from './services/batches';
+import { BackupService, type AutoBackupOptions } from './services/backups';
+import { TransferService } from './services/transfer';
 import { DesignPresetService } from './services/design-presets';
 import { FolderService } from './services/folders';
 import { IdempotencyService } from './services/idempotency';
@@ -80,6 +84,8 @@ export interface ServerOptions {
   secretStore?: SecretStore;
   /** The tunnel's timings and injection points (tests shrink and stub them). */
   tunnel?: TunnelManagerOptions;
+  /** The automatic backups' clock (tests shrink the hour and the polling). */
+  autoBackups?: AutoBackupOptions;
 }
 
 export interface RunningServer {
@@ -103,6 +109,8 @@ export interface RunningServer {
   walCheckpointer: Pick<WalCheckpointer, 'running' | 'stats'>;
   /** The tunnel to the public listener (status, start/stop, `change` events for the tray). */
   tunnel: TunnelManager;
+  /** Backups in DATA_DIR/backups: on request and on the backupIntervalHours schedule. */
+  backups: BackupService;
   close(): Promise<void>;
 }
 
@@ -126,7 +134,9 @@ function listen(
   portError: () => PortInUseError,
 ): Promise<http.Server> {
   return new Promise((resolve, reject) => {
-    const server = http.createServer(handler);
+    // Timeouts are checked every second (Node's default is 30 s): a slow client that never finishes its
+    // headers (slowloris) is cut about headersTimeout after it connected, not up to 30 s later.
+    const server = http.createServer({ connectionsCheckingInterval: 1_000 }, handler);
     server.keepAliveTimeout = 5_000;
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
@@ -204,6 +214,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const batchSources = new BatchSourceService(store, dataDir);
   // Marks jobs a previous run left queued or running as interrupted.
   const batches = new BatchService({ store, dataDir, sources: batchSources, qrCodes, renderer, logos: assets, logger });
+  const backups = new BackupService(dataDir, settings, logger, options.autoBackups);
   const tunnel = new TunnelManager(
     { store, settings, logger, secrets: options.secretStore ?? new FileSecretStore(dataDir) },
     options.tunnel,
@@ -222,6 +233,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...batchRoutes(batchSources, batches),
     ...tunnelRoutes(tunnel),
     ...designPresetRoutes(new DesignPresetService(store)),
+    ...backupRoutes(backups),
+    ...transferRoutes(new TransferService(store)),
     serverInfoRoute(() => ({
       version: APP_VERSION,
       dataDir,
@@ -346,6 +359,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Requests still waiting for their scans' commit are answered by now; write anything left.
     recorder.flush();
     await webhooks.stop();
+    // A backup under way finishes before the database closes.
+    await backups.stop();
     apiKeys.usage.stop();
     // The checkpoint worker before the database: the final TRUNCATE checkpoint wants the WAL to itself.
     await walCheckpointer.stop();
@@ -388,6 +403,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     startedAt: late.startedAt,
   });
   webhooks.start();
+  backups.start();
   tunnel.attach({ host, port: (publicServer.address() as AddressInfo).port });
   tunnel.autoStart();
   logger.info({ apiUrl, publicUrl, dataDir, version: APP_VERSION }, 'server started');
@@ -403,6 +419,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     publicFastPath: publicListener.stats,
     walCheckpointer,
     tunnel,
+    backups,
     close() {
       closing ??= (async () => {
         logger.info('server stopping');

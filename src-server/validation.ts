@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { AppError } from './errors';
 
+/** Error details listed at most. */
+const MAX_DETAILS = 100;
+
 /**
  * The one validation path: every request part and every CLI argument set goes
  * through a shared schema here, and failures become VALIDATION_ERROR with one
@@ -18,5 +21,6 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where?:
   );
   const first = details[0]!;
   const summary = details.length === 1 ? `${first.path}: ${first.message}` : `${details.length} fields are invalid`;
-  throw new AppError('VALIDATION_ERROR', `Invalid ${where ?? 'input'}: ${summary}`, details);
+  // A large document (an import) can be wrong in thousands of places: the count says so, the first ones are listed.
+  throw new AppError('VALIDATION_ERROR', `Invalid ${where ?? 'input'}: ${summary}`, details.slice(0, MAX_DETAILS));
 }

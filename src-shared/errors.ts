@@ -30,6 +30,11 @@ export const ERROR_CODES = {
     status: 429,
     description: 'The per-minute limit or the daily cap of the key is reached; see Retry-After.',
   },
+  INSUFFICIENT_STORAGE: {
+    status: 507,
+    description:
+      'The disk that holds the data folder is full: the request changed nothing. Free some space and send it again.',
+  },
   INTERNAL_ERROR: {
     status: 500,
     description: 'An unexpected error; the server log has the details under the request id.',

@@ -3,9 +3,11 @@ import { AppError } from '../errors';
 import { PortInUseError } from '../server';
 import { DatabaseOpenError } from '../store/database';
 import { APP_VERSION } from '../version';
+import { registerBackup } from './commands/backup';
 import { registerBatch } from './commands/batch';
 import { registerKeys } from './commands/keys';
 import { registerServe } from './commands/serve';
+import { registerTransfer } from './commands/transfer';
 import { CliError } from './options';
 
 /** Errors we expect a user to meet get one clear line; anything else is a bug and shows its stack. */
@@ -28,6 +30,8 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerKeys(program);
   registerBatch(program);
+  registerBackup(program);
+  registerTransfer(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -6,6 +6,7 @@ import { accessLog } from './middleware/access-log';
 import { errorEnvelope } from './middleware/errors';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
+import { unreadBody } from './middleware/unread-body';
 
 /** Shared by both listeners; `stopping` turns true when the server begins to shut down. */
 export interface Lifecycle {
@@ -27,7 +28,9 @@ export interface BaseAppOptions {
 export function createBaseApp(options: BaseAppOptions, router: Router<AppState>): Koa<AppState> {
   const app = new Koa<AppState>();
   app.silent = true;
-  app.use(requestId).use(async (ctx, next) => {
+  // unreadBody outermost after the request id: it sees the final answer, errors included.
+  app.use(requestId).use(unreadBody);
+  app.use(async (ctx, next) => {
     await next();
     // While shutting down, answer in-flight requests and then let their connections go,
     // instead of holding keep-alive sockets open until they time out.

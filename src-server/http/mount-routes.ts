@@ -66,7 +66,9 @@ export function mountRoutes(router: Router<AppState>, routes: readonly Route[], 
       const query = route.query ? validate(route.query, ctx.query, 'query') : undefined;
       const upload = route.upload ? await readUpload(ctx, route.upload.maxBytes) : null;
       const rawBody =
-        route.upload || ctx.method === 'GET' || ctx.method === 'HEAD' ? undefined : await readJsonBody(ctx);
+        route.upload || ctx.method === 'GET' || ctx.method === 'HEAD'
+          ? undefined
+          : await readJsonBody(ctx, route.bodyLimit);
       if (!route.body && rawBody !== undefined) {
         throw new AppError('VALIDATION_ERROR', 'This operation takes no request body.', [
           { path: '(body)', message: 'Expected no body' },

@@ -8,6 +8,7 @@ import {
 import { codesForStatus, ERROR_CODES, type ErrorCode } from '../../src-shared/errors';
 import { ErrorEnvelopeSchema } from '../../src-shared/schemas/common';
 import { APP_VERSION } from '../version';
+import { JSON_BODY_LIMIT } from './middleware/json-body';
 import { toOpenApiPath, type Route } from './route';
 
 /** Names of the reusable error responses, one per status; each lists the codes sent with it. */
@@ -22,6 +23,7 @@ const RESPONSE_NAMES: Record<number, string> = {
   415: 'UnsupportedMediaType',
   429: 'RateLimited',
   500: 'InternalError',
+  507: 'InsufficientStorage',
 };
 const responseName = (status: number): string => RESPONSE_NAMES[status] ?? `Error${status}`;
 
@@ -91,6 +93,8 @@ export function errorCodesFor(route: Route): ErrorCode[] {
     codes.add('INVALID_BODY');
     codes.add('PAYLOAD_TOO_LARGE');
     codes.add('UNSUPPORTED_MEDIA_TYPE');
+    // Any write can meet a full disk.
+    codes.add('INSUFFICIENT_STORAGE');
   }
   codes.add('INTERNAL_ERROR');
   return [...codes];
@@ -133,8 +137,17 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
       ...(route.query ? { query: route.query } : {}),
       ...(route.idempotent ? { header: IdempotencyHeader } : {}),
     },
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
-    ...(route.upload ? { requestBody: uploadBody(route.upload.description) } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            description: `JSON, at most ${route.bodyLimit ?? JSON_BODY_LIMIT} bytes (larger is 413 PAYLOAD_TOO_LARGE).`,
+            content: { 'application/json': { schema: route.body } },
+            'x-max-bytes': route.bodyLimit ?? JSON_BODY_LIMIT,
+          },
+        }
+      : {}),
+    ...(route.upload ? { requestBody: uploadBody(route.upload.description, route.upload.maxBytes) } : {}),
     responses,
   };
 }
@@ -142,9 +155,11 @@ function operationFor(route: Route, usedStatuses: Set<number>): ZodOpenApiOperat
 const FileBytes = z.string().meta({ format: 'binary' });
 
 /** An upload takes the file as the raw body or as the `file` part of a form. */
-const uploadBody = (description: string) => ({
+const uploadBody = (description: string, maxBytes: number) => ({
   required: true,
   description,
+  // The size limit, machine-readable for clients and fuzzers (the description says it in words).
+  'x-max-bytes': maxBytes,
   content: {
     'application/octet-stream': { schema: FileBytes },
     'multipart/form-data': { schema: z.object({ file: FileBytes }) },

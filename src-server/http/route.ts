@@ -55,6 +55,8 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** The JSON body's size limit in bytes, when it is not the API's usual one (JSON_BODY_LIMIT). */
+  bodyLimit?: number;
   /** Takes a file instead of a JSON body: raw bytes, or multipart/form-data with a `file` part. */
   upload?: { maxBytes: number; description: string };
   success: {

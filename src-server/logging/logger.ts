@@ -35,6 +35,32 @@ export interface AppLogger {
   close(): Promise<void>;
 }
 
+/** Log lines kept in memory while a log file cannot be written (disk full); past this, new lines are dropped. */
+const LOG_BACKLOG_BYTES = 8 * 1024 * 1024;
+/** How long close() waits for the log file to flush before giving up on it (it may be on a full disk). */
+const CLOSE_WAIT_MS = 2_000;
+
+/**
+ * A log stream that cannot write (a full disk, a closed stdout pipe) must not
+ * take the server down: SonicBoom emits 'error', and an 'error' with no
+ * listener would end the process. It keeps the unwritten lines (up to
+ * LOG_BACKLOG_BYTES) and retries them with the next line; the first failure
+ * of a run of failures is said once on stderr.
+ */
+function survive(stream: pino.DestinationStream & NodeJS.EventEmitter, what: string): void {
+  let failing = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (failing) return;
+    failing = true;
+    try {
+      process.stderr.write(`qrdesk: cannot write ${what} (${err.code ?? err.message}); log lines may be lost\n`);
+    } catch {
+      // stderr is gone too: nothing left to tell
+    }
+  });
+  stream.on('write', () => (failing = false));
+}
+
 /** JSON logs to stdout and to `DATA_DIR/logs/qrdesk.log`, rotated at 10 MB, five files kept. */
 export async function createLogger(dataDir: string, options: LogOptions = {}): Promise<AppLogger> {
   const file = await pinoRoll({
@@ -43,12 +69,18 @@ export async function createLogger(dataDir: string, options: LogOptions = {}): P
     size: '10m',
     limit: { count: 5 },
     mkdir: true,
+    maxLength: LOG_BACKLOG_BYTES,
   });
+  survive(file, 'the log file');
   // Each stream takes what the logger lets through (a multistream entry defaults to info otherwise).
   const level = options.level ?? 'info';
   const streamLevel: pino.Level = level === 'silent' ? 'fatal' : level;
   const streams: pino.StreamEntry[] = [{ level: streamLevel, stream: file }];
-  if (options.stdout) streams.push({ level: streamLevel, stream: pino.destination({ fd: 1, sync: false }) });
+  if (options.stdout) {
+    const stdout = pino.destination({ fd: 1, sync: false, maxLength: LOG_BACKLOG_BYTES });
+    survive(stdout, 'the log to stdout');
+    streams.push({ level: streamLevel, stream: stdout });
+  }
   const logger = pino(
     { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
     pino.multistream(streams),
@@ -57,9 +89,22 @@ export async function createLogger(dataDir: string, options: LogOptions = {}): P
     logger,
     close: () =>
       new Promise<void>((resolve) => {
-        logger.flush();
-        file.once('close', () => resolve());
-        file.end();
+        // Lines that cannot be written (a full disk) must not hold the shutdown: give up after a moment.
+        const timer = setTimeout(() => {
+          file.destroy();
+          resolve();
+        }, CLOSE_WAIT_MS);
+        timer.unref();
+        file.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        try {
+          logger.flush();
+          file.end();
+        } catch {
+          file.destroy();
+        }
       }),
   };
 }

@@ -24,7 +24,7 @@ import {
 } from '../batch/job';
 import { poolSizeFor } from '../batch/job';
 import { RenderPool } from '../batch/render-pool';
-import { AppError, notFound } from '../errors';
+import { AppError, diskFull, isDiskFull, notFound } from '../errors';
 import { newId, toIso } from '../ids';
 import type { LogoSource, QrRenderer } from '../render/qr-renderer';
 import { BatchJobStore, type BatchJobRow } from '../store/batch-store';
@@ -39,6 +39,8 @@ export const PROGRESS_INTERVAL_MS = 250;
 /** An idle render pool is closed after this long, so a server that ran one batch does not keep its workers. */
 const POOL_IDLE_MS = 30_000;
 const REPORT_PAGE = 1000;
+/** How often the end of a job is tried again while the disk is full. */
+const FINISH_RETRY_MS = 500;
 
 export type BatchEvent = { type: 'progress'; data: BatchProgressEvent } | { type: 'done'; job: BatchJob };
 
@@ -384,10 +386,17 @@ export class BatchService {
 
   /** Writes pending problems and progress, and tells subscribers (when something changed). */
   private flush(run: Running): void {
-    const problems = run.pending.splice(0);
-    this.jobs.addFailures(run.id, run.written + 1, problems);
-    run.written += problems.length;
-    this.jobs.progress(run.id, run.counts.processed, run.counts.failed);
+    try {
+      const problems = run.pending.slice();
+      this.jobs.addFailures(run.id, run.written + 1, problems);
+      run.pending.splice(0, problems.length);
+      run.written += problems.length;
+      this.jobs.progress(run.id, run.counts.processed, run.counts.failed);
+    } catch (err) {
+      // Called from a timer: a write that fails (the disk is full) must not end the process. What was not
+      // written stays pending for the next flush; the job goes on, or fails on its own output.
+      this.deps.logger?.warn({ batchId: run.id, err: String(err) }, 'batch progress not written; will retry');
+    }
     const event = this.progressEvent(run);
     const key = `${event.processed}/${event.failed}`;
     if (key !== run.published) {
@@ -425,7 +434,7 @@ export class BatchService {
         },
       );
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = isDiskFull(err) ? diskFull().message : err instanceof Error ? err.message : String(err);
       result = { ...run.counts, outcome: 'failed', made: 0, error: message };
     } finally {
       clearInterval(timer);
@@ -447,17 +456,32 @@ export class BatchService {
       error = run.stop === 'interrupted' ? 'The server stopped while this job ran; run it again.' : null;
     } else {
       status = 'failed';
-      error = result.error;
+      // The output's own write failed: a full disk says so in words, not as ENOSPC.
+      error = result.error && /\b(ENOSPC|EDQUOT)\b|disk is full/.test(result.error) ? diskFull().message : result.error;
     }
     if (!outputPath) await fs.promises.rm(dir, { recursive: true, force: true });
-    this.jobs.finish(id, {
-      status,
-      processed: result.processed,
-      failed: result.failed,
-      outputPath,
-      error,
-      at: this.now(),
-    });
+    for (;;) {
+      try {
+        this.jobs.finish(id, {
+          status,
+          processed: result.processed,
+          failed: result.failed,
+          outputPath,
+          error,
+          at: this.now(),
+        });
+        break;
+      } catch (err) {
+        // A full disk: the end is written once there is room again (the job shows as running meanwhile).
+        // Stopping, or any other failure: the row stays as it was, the next start marks it interrupted,
+        // and no result is left behind for a job whose row does not say complete.
+        if (!isDiskFull(err) || this.closed) {
+          await fs.promises.rm(dir, { recursive: true, force: true });
+          throw err;
+        }
+        await new Promise((resolve) => setTimeout(resolve, FINISH_RETRY_MS));
+      }
+    }
     this.deps.logger?.info(
       { batchId: id, status, total: result.total, processed: result.processed, failed: result.failed },
       'batch job finished',

@@ -144,7 +144,8 @@ function checkCapacity(payload: string, design: Design): void {
 }
 
 /** What `q` searches: the name and the content, not the payload (whose syntax, e.g. WIFI:T:, would match everything). */
-const searchText = (name: string, content: unknown): string => [name, ...textOf(content)].join('\n').toLowerCase();
+export const searchText = (name: string, content: unknown): string =>
+  [name, ...textOf(content)].join('\n').toLowerCase();
 
 const passwordHashFor = (input: CreateQrCodeInput): Promise<string | null> =>
   input.protection?.password ? hashPassword(input.protection.password) : Promise.resolve(null);

@@ -1,7 +1,8 @@
 /**
- * Numbered schema migrations. Each runs once, in its own transaction, and the
- * database's `user_version` records the last one applied. Never edit a
- * migration that has shipped: add a new one.
+ * Numbered schema migrations. Each runs once; all pending ones run together in
+ * one transaction with the `user_version` that records the last one applied, so
+ * a crash leaves the old schema or the new one. Never edit a migration that has
+ * shipped: add a new one.
  */
 export interface Migration {
   version: number;

@@ -9,6 +9,7 @@ import { IdempotencyStore } from './idempotency-store';
 import { QrCodeStore } from './qrcode-store';
 import { ScanStore } from './scan-store';
 import { SettingsStore } from './settings-store';
+import { TransferStore } from './transfer-store';
 import { WebhookStore } from './webhook-store';
 
 /**
@@ -27,6 +28,7 @@ export class Store {
   readonly assets: AssetStore;
   readonly barcodes: BarcodeStore;
   readonly designPresets: DesignPresetStore;
+  readonly transfer: TransferStore;
 
   private constructor(readonly db: Db) {
     this.apiKeys = new ApiKeyStore(db);
@@ -40,6 +42,7 @@ export class Store {
     this.assets = new AssetStore(db);
     this.barcodes = new BarcodeStore(db);
     this.designPresets = new DesignPresetStore(db);
+    this.transfer = new TransferStore(db);
   }
 
   /** Runs fn in one write transaction. */

@@ -10,6 +10,8 @@ declare module 'pino-roll' {
     limit?: { count?: number; removeOtherLogFiles?: boolean };
     symlink?: boolean;
     mkdir?: boolean;
+    /** Passed on to SonicBoom: the most bytes buffered while writes fail; past it, lines are dropped. */
+    maxLength?: number;
   }
 
   export default function pinoRoll(options: PinoRollOptions): Promise<SonicBoom>;

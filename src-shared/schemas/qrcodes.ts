@@ -25,7 +25,7 @@ export const Slug = z
   .regex(SLUG_PATTERN, 'A slug is 3-64 characters of A-Z, a-z, 0-9, _ and -')
   .meta({ description: 'A custom short token for a dynamic code (409 CONFLICT when taken).' });
 
-const Tags = z
+export const Tags = z
   .array(label(32, 'Tag'))
   .max(20, 'At most 20 tags')
   .refine((tags) => new Set(tags.map((t) => t.toLowerCase())).size === tags.length, 'Tags must not repeat');

@@ -19,6 +19,30 @@ const TrustProxy = z.enum(TRUST_PROXY_MODES).meta({
     'cloudflare (CF-Connecting-IP) or x-forwarded-for (the address the proxy in front added).',
 });
 
+/** Automatic backups: every this many hours (0 = off), into DATA_DIR/backups. */
+export const BACKUP_INTERVAL_HOURS = { default: 24, max: 8760 } as const;
+/** How many automatic backups are kept; older ones are deleted. */
+export const BACKUP_RETENTION = { default: 7, min: 1, max: 1000 } as const;
+
+const BackupIntervalHours = z
+  .number()
+  .int('Use a whole number of hours')
+  .min(0)
+  .max(BACKUP_INTERVAL_HOURS.max, `At most ${BACKUP_INTERVAL_HOURS.max} hours (a year)`)
+  .meta({
+    description:
+      `Hours between automatic backups into DATA_DIR/backups (default ${BACKUP_INTERVAL_HOURS.default}); ` +
+      '0 turns them off.',
+  });
+const BackupRetention = z
+  .number()
+  .int('Use a whole number')
+  .min(BACKUP_RETENTION.min)
+  .max(BACKUP_RETENTION.max)
+  .meta({
+    description: `Automatic backups kept (default ${BACKUP_RETENTION.default}); the oldest beyond it are deleted.`,
+  });
+
 export const Settings = z
   .object({
     publicBaseUrl: z.string().meta({
@@ -33,6 +57,8 @@ export const Settings = z
           'A MaxMind GeoLite2-City (or compatible) .mmdb file on this machine; when set, scans get city and ' +
           'coordinates. Without it, only the country is recorded, from the bundled database.',
       }),
+    backupIntervalHours: BackupIntervalHours,
+    backupRetention: BackupRetention,
   })
   .meta({ id: 'Settings' });
 export type Settings = z.output<typeof Settings>;
@@ -45,6 +71,8 @@ export const UpdateSettingsInput = z
       description:
         'Checked by opening it: a file that is missing or not a city database is refused. null turns it off.',
     }),
+    backupIntervalHours: BackupIntervalHours.optional(),
+    backupRetention: BackupRetention.optional(),
   })
   .strict()
   .meta({ id: 'UpdateSettingsInput' });

@@ -228,6 +228,8 @@ describe('settings and scopes', () => {
       publicBaseUrl: 'https://qr.example.com/base',
       trustProxy: 'none',
       geoCityDbPath: null,
+      backupIntervalHours: 24,
+      backupRetention: 7,
     });
     // A path in the base is kept.
     const code = await createCode(ts, writer, { type: 'url', kind: 'dynamic', content: 'https://a.example' });

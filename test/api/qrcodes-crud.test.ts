@@ -307,6 +307,8 @@ describe('static and dynamic codes', () => {
       publicBaseUrl: 'https://qr.example.com',
       trustProxy: 'none',
       geoCityDbPath: null,
+      backupIntervalHours: 24,
+      backupRetention: 7,
     });
     assert.equal(await settingsBase(ts, admin), 'https://qr.example.com');
 
@@ -326,7 +328,13 @@ describe('static and dynamic codes', () => {
 
     // null goes back to the default.
     const reset = await sendJson(ts, admin, '/api/v1/settings', { publicBaseUrl: null }, { method: 'PATCH' });
-    assert.deepEqual(await reset.json(), { publicBaseUrl: oldBase, trustProxy: 'none', geoCityDbPath: null });
+    assert.deepEqual(await reset.json(), {
+      publicBaseUrl: oldBase,
+      trustProxy: 'none',
+      geoCityDbPath: null,
+      backupIntervalHours: 24,
+      backupRetention: 7,
+    });
     assert.equal((await getCode(ts, admin, after.id)).shortUrl, `https://qr.example.com/r/${after.shortToken}`);
   });
 });

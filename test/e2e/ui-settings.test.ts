@@ -336,7 +336,7 @@ describe('UI: Settings and Developers', () => {
     const ui = await h.open({ theme: 'light', path: '/settings' });
     const { page } = ui;
     const section = page.locator('#settings-backups');
-    await section.getByRole('heading', { name: 'Backups', level: 2 }).waitFor();
+    await section.getByRole('heading', { name: 'Backups', level: 2, exact: true }).waitFor();
     const schedule = section.getByTestId('backups-schedule');
     await schedule.filter({ hasText: 'Now: a backup every 24 hours, keeping the newest 7.' }).waitFor();
     const auto = section.getByRole('checkbox', { name: /Back up automatically/ });

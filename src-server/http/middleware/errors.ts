@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { codesForStatus, ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '../../../src-shared/errors';
-import { AppError } from '../../errors';
+import { AppError, isDiskFull } from '../../errors';
 import type { AppContext, AppMiddleware } from '../context';
 
 /** The code for an error Koa or its helpers raise with a bare status. */
@@ -49,6 +49,12 @@ export function errorEnvelope(logger: Logger): AppMiddleware {
           if (allow) ctx.set('Allow', allow);
         }
         send(ctx, status, code, expose ? (err as Error).message : ERROR_CODES[code].description);
+        return;
+      }
+      if (isDiskFull(err)) {
+        // Not a bug: the request's transaction was rolled back, and the same request works once there is room.
+        logger.error({ code: (err as { code: string }).code, requestId: ctx.state.requestId }, 'disk full');
+        send(ctx, 507, 'INSUFFICIENT_STORAGE', ERROR_CODES.INSUFFICIENT_STORAGE.description);
         return;
       }
       logger.error({ err, requestId: ctx.state.requestId }, 'unhandled error');

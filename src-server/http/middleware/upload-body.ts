@@ -33,9 +33,12 @@ function readMultipart(ctx: AppContext, maxBytes: number): Promise<Upload> {
     let upload: Upload | null = null;
     let failure: AppError | null = null;
     const fail = (err: AppError) => {
-      failure ??= err;
+      if (failure) return;
+      failure = err;
+      // Answer at once rather than after the rest of the body (a client may stream a gigabyte): the
+      // rest is not read, and the connection is closed after the answer (unreadBody in base-app).
       ctx.req.unpipe(parser);
-      ctx.req.resume();
+      reject(err);
     };
     parser.on('file', (name, stream, info) => {
       if (name !== 'file') {
@@ -64,10 +67,6 @@ function readMultipart(ctx: AppContext, maxBytes: number): Promise<Upload> {
     parser.on('close', finish);
     ctx.req.on('aborted', () => fail(new AppError('INVALID_BODY', 'The request body could not be read completely.')));
     ctx.req.pipe(parser);
-    // A failure unpipes the parser, which then never closes: settle as soon as the request ends.
-    ctx.req.on('end', () => {
-      if (failure) reject(failure);
-    });
   });
 }
 
