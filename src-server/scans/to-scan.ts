@@ -1,10 +1,10 @@
 import type { Scan } from '../../src-shared/schemas/analytics';
 import type { ScanRecord } from '../store/analytics-store';
+import type { ScanRow } from '../store/scan-store';
 
-/** A stored scan as the API shows it: the raw scans list, the CSV export and scan.created webhooks. */
-export function toScan(row: ScanRecord): Scan {
+/** A stored scan's fields as the API names them, without its id (the JSON export carries no scan ids). */
+export function scanFields(row: ScanRow): Omit<Scan, 'id'> {
   return {
-    id: String(row.id),
     qrCodeId: row.qr_code_id,
     scannedAt: new Date(row.scanned_at).toISOString(),
     country: row.country,
@@ -19,4 +19,9 @@ export function toScan(row: ScanRecord): Scan {
     isBot: row.is_bot === 1,
     isUnique: row.is_unique === 1,
   };
+}
+
+/** A stored scan as the API shows it: the raw scans list, the CSV export and scan.created webhooks. */
+export function toScan(row: ScanRecord): Scan {
+  return { id: String(row.id), ...scanFields(row) };
 }

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { ASSET_NAME_MAX, type Asset, type AssetMediaType } from '../../src-shared/schemas/assets';
 import { AppError, notFound } from '../errors';
 import { newId, toIso } from '../ids';
-import type { AssetMetaRow } from '../store/asset-store';
+import type { AssetMetaRow, AssetRow } from '../store/asset-store';
 import { decodeCursor, toPage } from '../store/pagination';
 import type { Store } from '../store/store';
-import { inspectImage } from './asset-inspect';
+import { inspectImage, type InspectedImage } from './asset-inspect';
 
 /** What the renderer needs to place a logo. */
 export interface RenderableAsset {
@@ -40,6 +40,21 @@ export function nameFromFilename(filename: string | null): string {
 /** Exports place the same logo on thousands of codes: the last few are kept decoded from the database. */
 const RENDER_CACHE_SIZE = 8;
 
+/** The stored row for a checked image: uploads and imported libraries both store assets this way. */
+export function assetRow(id: string, name: string, image: InspectedImage, createdAt: number): AssetRow {
+  return {
+    id,
+    name,
+    media_type: image.mediaType,
+    bytes: image.bytes,
+    byte_size: image.bytes.length,
+    width: image.width,
+    height: image.height,
+    sha256: createHash('sha256').update(image.bytes).digest('hex'),
+    created_at: createdAt,
+  };
+}
+
 /** Uploaded logo images: checked and typed from their bytes, stored in the database. */
 export class AssetService {
   private readonly renderCache = new Map<string, RenderableAsset>();
@@ -70,17 +85,7 @@ export class AssetService {
   async create(upload: { bytes: Buffer; filename: string | null }, name?: string): Promise<Asset> {
     const image = await inspectImage(upload.bytes);
     const id = newId('ast');
-    this.store.assets.insert({
-      id,
-      name: name || nameFromFilename(upload.filename),
-      media_type: image.mediaType,
-      bytes: image.bytes,
-      byte_size: image.bytes.length,
-      width: image.width,
-      height: image.height,
-      sha256: createHash('sha256').update(image.bytes).digest('hex'),
-      created_at: this.now(),
-    });
+    this.store.assets.insert(assetRow(id, name || nameFromFilename(upload.filename), image, this.now()));
     return this.get(id);
   }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { CONTENT_SCHEMAS } from '../../src-shared/schemas/content';
 import { checkBarcodeValue } from '../../src-shared/barcodes';
 import {
@@ -19,7 +18,6 @@ import {
   type ExportedDesignPreset,
   type ExportedFolder,
   type ExportedQrCode,
-  type ExportedScan,
   type ImportReport,
   type TransferSection,
 } from '../../src-shared/schemas/transfer';
@@ -29,6 +27,7 @@ import { payloadCapacityProblem } from '../../src-shared/qr-capacity';
 import type { AssetMediaType } from '../../src-shared/schemas/assets';
 import { AppError } from '../errors';
 import { toIso } from '../ids';
+import { scanFields } from '../scans/to-scan';
 import type { AssetRow } from '../store/asset-store';
 import type { BarcodeRow } from '../store/barcode-store';
 import type { DesignPresetRow } from '../store/design-preset-store';
@@ -38,6 +37,7 @@ import { rollupCells, type RollupCell, type ScanRow } from '../store/scan-store'
 import type { Store } from '../store/store';
 import { APP_VERSION } from '../version';
 import { inspectImage } from './asset-inspect';
+import { assetRow } from './assets';
 import { searchText } from './qrcodes';
 
 const HOUR_MS = 3_600_000;
@@ -118,22 +118,6 @@ const toBarcode = (row: BarcodeRow): ExportedBarcode => ({
   updatedAt: toIso(row.updated_at)!,
 });
 
-const toScan = (row: ScanRow): ExportedScan => ({
-  qrCodeId: row.qr_code_id,
-  scannedAt: toIso(row.scanned_at)!,
-  country: row.country,
-  city: row.city,
-  latitude: row.latitude,
-  longitude: row.longitude,
-  device: row.device as ExportedScan['device'],
-  os: row.os,
-  browser: row.browser,
-  referrer: row.referrer,
-  language: row.language,
-  isBot: row.is_bot === 1,
-  isUnique: row.is_unique === 1,
-});
-
 /** A section as JSON text, one item a line: `,\n"name":[\n{...},\n{...}\n]`. */
 function* section<R, T>(name: string, rows: Iterable<R>, map: (row: R) => T, counts: Counts, key: TransferSection) {
   yield `,\n${JSON.stringify(name)}:[`;
@@ -212,7 +196,7 @@ export class TransferService {
     yield* section('designPresets', t.designPresets(), (row) => toPreset(row, assets), counts, 'designPresets');
     yield* section('qrCodes', t.qrCodes(), (row) => toCode(row, assets), counts, 'qrCodes');
     yield* section('barcodes', t.barcodes(), toBarcode, counts, 'barcodes');
-    if (options.scans) yield* section('scans', t.scans(), toScan, counts, 'scans');
+    if (options.scans) yield* section('scans', t.scans(), scanFields, counts, 'scans');
     else yield ',\n"scans":null';
     yield '\n}\n';
   }
@@ -264,17 +248,7 @@ export class TransferService {
     for (const [i, asset] of assets.entries()) {
       try {
         const image = await inspectImage(Buffer.from(asset.data, 'base64'));
-        rows.push({
-          id: asset.id,
-          name: asset.name,
-          media_type: image.mediaType,
-          bytes: image.bytes,
-          byte_size: image.bytes.length,
-          width: image.width,
-          height: image.height,
-          sha256: createHash('sha256').update(image.bytes).digest('hex'),
-          created_at: ms(asset.createdAt),
-        });
+        rows.push(assetRow(asset.id, asset.name, image, ms(asset.createdAt)));
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         problems.push({ path: `assets.${i}.data`, message: err.message });
